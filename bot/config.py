@@ -1,0 +1,199 @@
+"""All configuration, read once: environment variables (Settings) and the accounts YAML (BotConfig).
+
+Problems are collected and reported together (``ConfigError.problems``) so an operator fixes
+everything in one pass. AWS endpoints are never configured here: boto3's own ``AWS_ENDPOINT_URL``
+and ``AWS_ENDPOINT_URL_<SERVICE>`` variables do that.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` lists every reason, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class AccountConfig(BaseModel):
+    """One AWS account the bot may look into (and, through its fix role, change)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    regions: list[str] = Field(min_length=1)
+    read_role_arn: str
+    fix_role_arn: str | None = None
+    external_id: str = Field(min_length=2)
+    approvers: list[str] = Field(default_factory=list)
+    approver_groups: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _account_id(cls, value: str) -> str:
+        if not ACCOUNT_ID.match(value):
+            raise ValueError("must be 12 digits, quoted in YAML (\"111122223333\")")
+        return value
+
+    @field_validator("read_role_arn", "fix_role_arn")
+    @classmethod
+    def _role_arn(cls, value: str | None) -> str | None:
+        if value is not None and not ROLE_ARN.match(value):
+            raise ValueError("must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+        return value
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: list[str]) -> list[str]:
+        bad = [r for r in value if not REGION.match(r)]
+        if bad:
+            raise ValueError(f"not region names: {', '.join(bad)}")
+        return value
+
+    @property
+    def label(self) -> str:
+        """``prod (111122223333)``: how people recognise an account."""
+        return f"{self.name} ({self.id})"
+
+
+class ChannelConfig(BaseModel):
+    """Per-channel behaviour."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default_account: str | None = None
+    reply: Literal["thread", "ephemeral"] = "thread"
+
+
+class BotConfig(BaseModel):
+    """The YAML file: accounts, channels and behaviour knobs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    accounts: list[AccountConfig] = Field(default_factory=list)
+    channels: dict[str, ChannelConfig] = Field(default_factory=dict)
+    #: hours a fix request may wait for approval before it expires
+    approval_timeout_hours: float = 24.0
+    #: days a request (diagnosis and what follows) is kept in Redis
+    request_ttl_days: float = 7.0
+    #: seconds a job-id search across every account and region may take
+    job_lookup_budget_seconds: float = 8.0
+    #: seconds a decoded message stays cached (the decoded result of a blob never changes)
+    decode_cache_ttl_seconds: int = 24 * 3600
+
+    def account(self, account_id: str | None) -> AccountConfig | None:
+        """The configured account with this id, if any."""
+        return next((a for a in self.accounts if a.id == account_id), None)
+
+    def channel(self, channel_id: str | None) -> ChannelConfig:
+        """The channel's settings, or the defaults."""
+        return self.channels.get(channel_id or "", ChannelConfig())
+
+    def accounts_in_order(self, channel_id: str | None = None) -> list[AccountConfig]:
+        """Every account, the channel's default account first."""
+        default = self.channel(channel_id).default_account
+        return sorted(self.accounts, key=lambda a: a.id != default)
+
+
+class Settings(BaseSettings):
+    """Process settings from the environment (and an optional ``.env`` file)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    #: set it to run in Socket Mode (no public URL needed)
+    slack_app_token: SecretStr | None = None
+    #: tests point this at a local Slack Web API stand-in
+    slack_api_url: str = "https://slack.com/api/"
+    #: unset: an embedded Redis-compatible server starts under ``data_dir``
+    redis_url: str | None = None
+    port: int = 3000
+    config_file: Path = Path("backup-doctor.yaml")
+    data_dir: Path = Path(".data")
+    log_level: str = "INFO"
+    #: threads that do slow work (AWS, Slack posts) after the ack, apart from request threads
+    work_threads: int = 16
+    #: runs an rq worker inside the bot process (local use); production runs the Procfile's worker
+    inline_worker: bool = False
+    #: prefix of every Redis key and rq queue name, so runs and tenants can share a server
+    redis_prefix: str = "bd"
+
+    def missing_slack_credentials(self) -> list[str]:
+        """Names of the variables still needed for the mode the settings select."""
+        missing = [] if self.slack_bot_token else ["SLACK_BOT_TOKEN"]
+        if not self.slack_app_token and not self.slack_signing_secret:
+            missing.append("SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
+        return missing
+
+
+def load_bot_config(path: Path) -> BotConfig:
+    """Read and validate the YAML file, raising ``ConfigError`` with every problem found."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            [f"{path}: file not found (copy deploy/backup-doctor.example.yaml and edit it)"]
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read it ({exc.__class__.__name__}: {exc})"]) from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"{path}: not valid YAML ({exc})"]) from exc
+    if not isinstance(raw, dict):
+        raise ConfigError([f"{path}: expected a mapping with an 'accounts' list"])
+    try:
+        config = BotConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError([_describe(path, raw, err) for err in exc.errors()]) from exc
+    problems = _cross_check(config)
+    if problems:
+        raise ConfigError([f"{path}: {p}" for p in problems])
+    return config
+
+
+def _describe(path: Path, raw: dict[str, object], err: object) -> str:
+    detail = dict(err)  # type: ignore[call-overload]
+    loc = list(detail.get("loc", ()))
+    where = ".".join(str(part) for part in loc)
+    if len(loc) >= 2 and loc[0] == "accounts" and isinstance(loc[1], int):
+        accounts = raw.get("accounts")
+        if isinstance(accounts, list) and loc[1] < len(accounts):
+            entry = accounts[loc[1]]
+            name = entry.get("name") if isinstance(entry, dict) else None
+            where = f"account {name or loc[1]!s}: {'.'.join(str(p) for p in loc[2:])}"
+    message = str(detail.get("msg", "invalid"))
+    if detail.get("type") == "missing":
+        message = "is required"
+    return f"{path}: {where} {message}"
+
+
+def _cross_check(config: BotConfig) -> list[str]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for account in config.accounts:
+        if account.id in seen:
+            problems.append(f"account {account.id} is listed twice")
+        seen.add(account.id)
+        for arn in (account.read_role_arn, account.fix_role_arn):
+            if arn and arn.split(":")[4] != account.id:
+                problems.append(f"account {account.name}: {arn} is not in account {account.id}")
+    for channel, settings in config.channels.items():
+        if settings.default_account and settings.default_account not in seen:
+            problems.append(
+                f"channel {channel}: default_account {settings.default_account} is not configured"
+            )
+    return problems

@@ -1,0 +1,160 @@
+"""Plain domain data shared by inputs, diagnosis, AWS access, Block Kit builders and state.
+
+Pure pydantic models: no Slack, no boto3, no I/O. Everything here is JSON-serialisable so it can be
+stored in Redis, printed by the CLI and rendered by the builders. Unknown values are ``None``,
+never guessed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PolicyType = Literal[
+    "identity", "scp", "rcp", "permissions_boundary", "session", "resource", "vpc_endpoint"
+]
+InputKind = Literal[
+    "encoded_message",  # a bare encoded authorization message
+    "error_text",  # a whole pasted error (may hold a blob and/or the plain-text sentence)
+    "decoded_message",  # an already decoded message (JSON, escaped JSON, abridged)
+    "job_id",  # an AWS Backup restore/backup/copy job id
+    "job_arn",  # an AWS Backup job ARN
+    "status_text",  # a Backup job status message with no blob ("Access Denied trying to ...")
+]
+JobType = Literal["restore", "backup", "copy"]
+Severity = Literal["info", "low", "medium", "high", "critical"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SentenceDenial(_Frozen):
+    """What the plain-text sentence of newer errors says ("User: X is not authorized to ...")."""
+
+    principal_arn: str | None = None
+    action: str | None = None
+    resource: str | None = None
+    explicit_deny: bool | None = None
+    policy_type: PolicyType | None = None
+
+
+class JobRef(_Frozen):
+    """A reference to an AWS Backup job, from an id or an ARN in the user's text."""
+
+    job_id: str
+    job_type: JobType | None = None  # None: not told by the text; try each in turn
+    arn: str | None = None
+    account_id: str | None = None
+    region: str | None = None
+
+
+class ParsedInput(_Frozen):
+    """What the user's free text contains. Produced by ``bot.inputs.parse_input``."""
+
+    kind: InputKind
+    encoded_message: str | None = None  # the blob, whitespace removed
+    truncated: bool = False  # the blob looks cut; do not send it to STS
+    decoded: dict[str, Any] | None = None  # decoded message in AWS's shape (maybe partial)
+    decoded_partial: bool = False  # the decoded message was abridged: missing fields are unknown
+    sentence: SentenceDenial | None = None
+    job: JobRef | None = None
+    status_text: str | None = None  # a Backup job status sentence with no blob
+    account_id: str | None = None  # from an `account=` hint or from ARNs in the text
+    region: str | None = None  # from a `region=` hint or from ARNs in the text
+    account_hint: bool = False  # account_id came from an explicit `account=` word
+    region_hint: bool = False  # region came from an explicit `region=` word
+
+
+class MatchedStatement(_Frozen):
+    """One statement of a decoded message's ``matchedStatements``."""
+
+    sid: str | None = None
+    effect: str | None = None
+    principals: list[str] = Field(default_factory=list)
+    actions: list[str] = Field(default_factory=list)
+    resources: list[str] = Field(default_factory=list)
+    conditions: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Denial(_Frozen):
+    """The facts of one authorization denial, merged from every source available."""
+
+    principal_arn: str | None = None
+    role_arn: str | None = None  # the IAM role behind an assumed-role session (job's role wins)
+    account_id: str | None = None
+    region: str | None = None
+    action: str | None = None  # normalised, "service:Action"
+    resource: str | None = None
+    explicit_deny: bool | None = None
+    policy_type: PolicyType | None = None
+    matched_statements: list[MatchedStatement] = Field(default_factory=list)
+    context: dict[str, list[str]] = Field(default_factory=dict)  # context condition keys
+    sources: list[str] = Field(default_factory=list)  # decoded_message | sentence | job
+
+
+class Job(_Frozen):
+    """An AWS Backup job as the Describe*Job calls return it (plain data, no boto3 types)."""
+
+    job_id: str
+    job_type: JobType
+    account_id: str
+    region: str
+    status: str | None = None
+    status_message: str | None = None
+    iam_role_arn: str | None = None
+    recovery_point_arn: str | None = None
+    resource_type: str | None = None
+    resource_arn: str | None = None
+    created_resource_arn: str | None = None
+    backup_vault_name: str | None = None
+    destination_vault_arn: str | None = None
+    creation_date: datetime | None = None
+    completion_date: datetime | None = None
+    # GetRestoreJobMetadata (restores only): the metadata the job ran with, to replay it.
+    restore_metadata: dict[str, str] = Field(default_factory=dict)
+
+
+class Finding(_Frozen):
+    """One conclusion of a diagnosis rule; text comes from the catalogue keyed by ``code``."""
+
+    code: str
+    title: str
+    explanation: str
+    severity: Severity = "medium"
+    details: dict[str, str] = Field(default_factory=dict)
+
+
+class Remedy(_Frozen):
+    """One way to resolve a finding. ``fix`` names a fix-catalogue entry when the bot can apply it."""
+
+    id: str
+    title: str
+    description: str
+    changes_iam: bool
+    automatic: bool  # the bot can carry it out (after approval)
+    fix: str | None = None  # fix catalogue id, e.g. RESTORE_WITHOUT_IAM_ROLE, GRANT_PASSROLE
+    attach_to: str | None = None  # role ARN the policy goes on
+    policy: dict[str, Any] | None = None  # least-privilege policy document
+    policy_name: str | None = None  # inline policy name the fix uses
+
+
+class Diagnosis(_Frozen):
+    """Everything the bot concluded about one input. ``decoded_message`` is privileged."""
+
+    input: ParsedInput
+    denial: Denial | None = None
+    job: Job | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    remedies: list[Remedy] = Field(default_factory=list)
+    decoded_message: dict[str, Any] | None = None
+    account_name: str | None = None
+
+
+class Rejection(_Frozen):
+    """Why a text could not be used, with what to paste instead (never an exception)."""
+
+    reason: Literal["empty", "unrecognised", "too_long", "binary"]
+    message: str
