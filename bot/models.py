@@ -158,3 +158,34 @@ class Rejection(_Frozen):
 
     reason: Literal["empty", "unrecognised", "too_long", "binary"]
     message: str
+
+
+FixId = Literal["RESTORE_WITHOUT_IAM_ROLE", "GRANT_PASSROLE", "REVERT_GRANT"]
+RequestState = Literal[
+    "DIAGNOSED",
+    "FIX_REQUESTED",
+    "APPROVED",
+    "QUEUED",
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+    "DENIED",
+    "EXPIRED",
+    "REVERTED",
+]
+
+
+class FixPlan(_Frozen):
+    """Exactly what an approved fix will do; shown to approvers before anything changes."""
+
+    fix: FixId
+    account_id: str
+    region: str
+    summary: str  # one plain sentence: what will happen
+    role_arn: str | None = None  # the role an inline policy is put on / removed from
+    policy_name: str | None = None  # inline policy name (fixed, request-derived: idempotent)
+    policy: dict[str, Any] | None = None  # the policy document to put
+    current_inline_policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    restore_params: dict[str, Any] | None = None  # StartRestoreJob parameters for a re-run
+    simulation_before: str | None = None  # SimulatePrincipalPolicy decision before the change
+    simulation_after: str | None = None  # ... with the proposed policy added
