@@ -1,0 +1,43 @@
+"""Slack listeners, one module per listener, each with ``register(app, services)``."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.app import Services
+from handlers import (
+    app_errors,
+    approve_fix,
+    decode_command,
+    decode_modal,
+    deduplicate,
+    deny_fix,
+    explain_shortcut,
+    link_buttons,
+    request_fix,
+    retry_fix,
+    revert_fix,
+    show_decoded,
+)
+
+#: registration order matters only for middleware: duplicates are dropped before any listener
+MODULES = (
+    deduplicate,
+    app_errors,
+    decode_command,
+    explain_shortcut,
+    decode_modal,
+    show_decoded,
+    request_fix,
+    approve_fix,
+    deny_fix,
+    retry_fix,
+    revert_fix,
+    link_buttons,
+)
+
+
+def register_all(app: App, services: Services) -> None:
+    """Register every listener and middleware on ``app``."""
+    for module in MODULES:
+        module.register(app, services)

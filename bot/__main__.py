@@ -1,0 +1,136 @@
+"""``python -m bot [web|worker|socket]``: the process entry points (the Procfile names them).
+
+With no argument (what ``make run`` starts) it runs everything a developer needs on one machine:
+Redis (embedded when ``REDIS_URL`` is unset), an rq worker process, and the Slack app in Socket
+Mode when ``SLACK_APP_TOKEN`` is set, else the HTTP server on ``$PORT``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config import BotConfig, ConfigError, Settings, load_bot_config
+from bot.observability.logs import configure_logging
+from bot.redis_server import RedisEndpoint, resolve
+
+logger = logging.getLogger("bot")
+
+#: exit status for "not configured yet": ``make run`` shows the message without a make error
+EXIT_NOT_CONFIGURED = 2
+MODES = ("auto", "web", "socket", "worker")
+
+SETUP_HELP = """\
+backup-doctor is installed but not connected to Slack yet.
+
+  Missing: {missing}
+
+  1. Create the Slack app in one step from deploy/slack/manifest.yml
+     (https://api.slack.com/apps -> Create New App -> From an app manifest).
+  2. Put its tokens in the environment or in a .env file here:
+       SLACK_BOT_TOKEN=xoxb-...        (OAuth & Permissions)
+       SLACK_APP_TOKEN=xapp-...        (Socket Mode: no public URL needed), or
+       SLACK_SIGNING_SECRET=...        (HTTP mode: POST https://<host>/slack/events)
+  3. List your AWS accounts in backup-doctor.yaml (copy deploy/backup-doctor.example.yaml).
+
+Then run `make run` again.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the process named by ``argv[0]``; return its exit status."""
+    args = sys.argv[1:] if argv is None else argv
+    mode = args[0] if args else "auto"
+    if mode not in MODES:
+        print(f"usage: python -m bot [{'|'.join(MODES[1:])}]", file=sys.stderr)
+        return 2
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        _print_problems([f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()])
+        return EXIT_NOT_CONFIGURED
+    configure_logging(settings.log_level)
+    missing = settings.missing_slack_credentials()
+    if mode != "worker" and missing:
+        print(SETUP_HELP.format(missing=", ".join(missing)), file=sys.stderr)
+        return EXIT_NOT_CONFIGURED
+    try:
+        config = load_bot_config(settings.config_file)
+    except ConfigError as exc:
+        _print_problems(exc.problems)
+        return EXIT_NOT_CONFIGURED
+    return _run(mode, settings, config)
+
+
+def _run(mode: str, settings: Settings, config: BotConfig) -> int:
+    endpoint = resolve(settings.redis_url, settings.data_dir)
+    os.environ["REDIS_URL"] = endpoint.url  # gunicorn workers and the worker process inherit it
+    try:
+        if mode == "worker":
+            from bot.worker import run_worker
+
+            return run_worker(settings, config, endpoint.url)
+        if mode == "web":
+            return _serve_http(settings, config, endpoint.url)
+        if mode == "socket":
+            return _serve_socket(settings, config, endpoint.url)
+        return _run_all(settings, config, endpoint)
+    finally:
+        endpoint.stop()
+
+
+def _run_all(settings: Settings, config: BotConfig, endpoint: RedisEndpoint) -> int:
+    worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"])  # noqa: S603
+    logger.info("started an rq worker process (pid %s)", worker.pid)
+    try:
+        if settings.slack_app_token:
+            return _serve_socket(settings, config, endpoint.url)
+        return _serve_http(settings, config, endpoint.url)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _serve_http(settings: Settings, config: BotConfig, redis_url: str) -> int:
+    from bot.app import build_services
+    from bot.web import GunicornServer, create_web_app, gunicorn_options
+
+    logger.info("HTTP mode: POST /slack/events on port %s", settings.port)
+    GunicornServer(
+        lambda: create_web_app(build_services(settings, config, redis_url)),
+        gunicorn_options(settings.port),
+    ).run()
+    return 0
+
+
+def _serve_socket(settings: Settings, config: BotConfig, redis_url: str) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import build_services, create_app
+
+    assert settings.slack_app_token is not None
+    services = build_services(settings, config, redis_url)
+    app = create_app(services, socket_mode=True)
+    logger.info("Socket Mode: connecting to Slack (no public URL needed)")
+    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+    return 0
+
+
+def _print_problems(problems: list[str]) -> None:
+    print("backup-doctor cannot start; fix these first:", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    print(f"Config file example: {Path('deploy/backup-doctor.example.yaml')}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""ONE path from pasted text to a Diagnosis, shared by the Slack handlers, the CLI and the worker.
+
+parse -> find the account -> decode (cached) -> look the job up -> diagnose. Every failure on the
+way is a ``BackupDoctorError`` that says what to do next.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.config import BotConfig
+from bot.diagnosis import diagnose
+from bot.errors import AccountUnknown, InputUnusable, MessageTruncated
+from bot.inputs import parse_input
+from bot.models import Diagnosis, Job, JobRef, ParsedInput, Rejection
+
+TRUNCATED_NEXT_STEP = (
+    "Paste the whole message (it is one long line of letters, digits, - and _), or give me the "
+    "restore job ID and I will fetch the message from AWS Backup myself."
+)
+
+
+class DecodeResultLike(Protocol):
+    account_id: str
+    decoded: dict[str, object]
+
+
+class Decoding(Protocol):
+    def decode(self, blob: str, account_ids: list[str]) -> DecodeResultLike: ...
+
+
+class JobLookup(Protocol):
+    def find(self, ref: JobRef, channel_default: str | None = None) -> Job: ...
+
+
+class Pipeline:
+    """Turns text into a Diagnosis using the read-only AWS access it is given."""
+
+    def __init__(self, config: BotConfig, decoder: Decoding, jobs: JobLookup) -> None:
+        self._config = config
+        self._decoder = decoder
+        self._jobs = jobs
+
+    def diagnose_text(
+        self,
+        text: str,
+        channel_id: str | None = None,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> Diagnosis:
+        """Diagnose whatever the user pasted; ``account_id``/``region`` override the text's hints."""
+        parsed = parse_input(text)
+        if isinstance(parsed, Rejection):
+            raise InputUnusable(parsed.message)
+        overrides: dict[str, object] = {}
+        if account_id:
+            overrides.update(account_id=account_id, account_hint=True)
+        if region:
+            overrides.update(region=region, region_hint=True)
+        if overrides:
+            parsed = parsed.model_copy(update=overrides)
+        return self.diagnose_parsed(parsed, channel_id)
+
+    def diagnose_parsed(self, parsed: ParsedInput, channel_id: str | None = None) -> Diagnosis:
+        """Diagnose an already parsed input (also used to re-diagnose a failed re-run)."""
+        if parsed.account_hint and self._config.account(parsed.account_id) is None:
+            raise AccountUnknown(
+                f"Account {parsed.account_id} is not configured.",
+                f"Configured accounts: {self._account_list()}.",
+            )
+        job = None
+        if parsed.job is not None:
+            job = self._find_job(parsed, channel_id)
+            parsed = _with_status_message(parsed, job)
+        decoded = self._decode(parsed, channel_id, job)
+        account_id = (job.account_id if job else None) or parsed.account_id
+        account = self._config.account(account_id)
+        return diagnose(
+            parsed,
+            decoded=decoded,
+            job=job,
+            account_name=account.name if account else None,
+        )
+
+    def _find_job(self, parsed: ParsedInput, channel_id: str | None) -> Job:
+        assert parsed.job is not None
+        ref = parsed.job
+        update = {
+            "account_id": ref.account_id or (parsed.account_id if parsed.account_hint else None),
+            "region": ref.region or (parsed.region if parsed.region_hint else None),
+        }
+        ref = ref.model_copy(update=update)
+        return self._jobs.find(ref, self._config.channel(channel_id).default_account)
+
+    def _decode(
+        self, parsed: ParsedInput, channel_id: str | None, job: Job | None
+    ) -> dict[str, object] | None:
+        if parsed.encoded_message is None:
+            return None
+        if parsed.truncated:
+            if parsed.sentence is not None or parsed.decoded is not None:
+                return None  # explain from what the text says; the card notes the cut message
+            raise MessageTruncated("This encoded message is cut off, so AWS cannot decode it.", TRUNCATED_NEXT_STEP)
+        first = job.account_id if job else parsed.account_id
+        order = [first] if first and self._config.account(first) else []
+        order += [a.id for a in self._config.accounts_in_order(channel_id) if a.id not in order]
+        if not order:
+            raise AccountUnknown(
+                "No AWS account is configured, so I cannot decode this message.",
+                "Add your accounts to backup-doctor.yaml (see deploy/backup-doctor.example.yaml).",
+            )
+        return self._decoder.decode(parsed.encoded_message, order).decoded
+
+    def _account_list(self) -> str:
+        return ", ".join(a.label for a in self._config.accounts) or "none"
+
+
+def _with_status_message(parsed: ParsedInput, job: Job) -> ParsedInput:
+    """Read the job's StatusMessage like a pasted error, so a failed restore yields its blob."""
+    found = parse_input(job.status_message) if job.status_message else None
+    if found is None or isinstance(found, Rejection):
+        return parsed.model_copy(update={"account_id": job.account_id, "region": job.region})
+    return parsed.model_copy(
+        update={
+            "encoded_message": found.encoded_message,
+            "truncated": found.truncated,
+            "sentence": found.sentence,
+            "status_text": found.status_text or job.status_message,
+            "decoded": found.decoded,
+            "decoded_partial": found.decoded_partial,
+            "account_id": job.account_id,
+            "region": job.region,
+        }
+    )

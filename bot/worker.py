@@ -1,0 +1,42 @@
+"""The Procfile's ``worker``: an rq worker on the fix queue.
+
+Heroku-style shutdown: on SIGTERM the current fix gets ``HEROKU_SHUTDOWN_DELAY`` seconds to finish,
+then it is interrupted and its request handed back to the queue (fixes are idempotent, so running
+it again never changes anything twice). On start, requests orphaned by a killed worker are requeued.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from rq import Queue
+from rq.worker import HerokuWorker
+
+from bot.config import BotConfig, Settings
+
+logger = logging.getLogger(__name__)
+
+#: seconds a fix may keep running after SIGTERM before it is interrupted and handed back
+HEROKU_SHUTDOWN_DELAY = 20
+
+
+def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
+    """Work the fix queue until SIGTERM/SIGINT; return the exit status."""
+    from bot import jobs
+    from bot.runtime import build_worker_context
+
+    context = build_worker_context(settings, config, redis_url)
+    jobs.install(context)
+    queue = Queue(jobs.queue_name(settings.redis_prefix), connection=context.rq_redis)
+    worker = HerokuWorker(
+        [queue],
+        connection=context.rq_redis,
+        name=f"backup-doctor-{socket.gethostname()}-{os.getpid()}",
+    )
+    worker.imminent_shutdown_delay = HEROKU_SHUTDOWN_DELAY
+    requeued = jobs.recover_orphans(context, queue)
+    logger.info("worker ready on queue %s (%d orphaned fix(es) requeued)", queue.name, requeued)
+    worker.work(with_scheduler=True, logging_level=settings.log_level.upper())
+    return 0

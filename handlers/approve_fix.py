@@ -1,0 +1,13 @@
+"""Approve a planned fix (never your own); the first valid click wins."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot import slack_ids
+from bot.app import Services
+from handlers.fix_button import register_button
+
+
+def register(app: App, services: Services) -> None:
+    register_button(app, services, slack_ids.ACTION_APPROVE, lambda: services.fix_flow.approve)

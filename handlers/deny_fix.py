@@ -1,0 +1,13 @@
+"""Deny a planned fix; the card shows who decided."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot import slack_ids
+from bot.app import Services
+from handlers.fix_button import register_button
+
+
+def register(app: App, services: Services) -> None:
+    register_button(app, services, slack_ids.ACTION_DENY, lambda: services.fix_flow.deny)

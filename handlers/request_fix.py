@@ -1,0 +1,13 @@
+"""Request a fix: plan it, show exactly what will change, ask the approvers."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot import slack_ids
+from bot.app import Services
+from handlers.fix_button import register_button
+
+
+def register(app: App, services: Services) -> None:
+    register_button(app, services, slack_ids.REQUEST_FIX_PATTERN, lambda: services.fix_flow.request_fix)

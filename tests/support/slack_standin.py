@@ -1,0 +1,175 @@
+"""A local stand-in for the Slack Web API: a real HTTP server that records calls and answers them.
+
+``slack_sdk`` clients reach it through ``base_url`` (the bot's ``SLACK_API_URL``). It answers the
+methods the bot uses, serves ``response_url`` posts under ``/response/<id>``, and can be told to fail
+(429 with ``Retry-After``, 5xx) to test the bot's retries. It runs in a thread of the test process;
+the processes under test reach it over loopback.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+BOT_USER_ID = "UBOTBACKUP"
+
+
+@dataclass
+class SlackCall:
+    """One request the bot made: the method (or ``response_url``) and its arguments."""
+
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+
+
+class SlackStandin:
+    """Records Web API calls; ``users`` and ``groups`` feed users.info / usergroups.users.list."""
+
+    def __init__(self) -> None:
+        self.calls: list[SlackCall] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.groups: dict[str, list[str]] = {}
+        self._faults: list[tuple[str, int, int]] = []  # (method or "*", status, retry_after)
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._ts = itertools.count(1)
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> SlackStandin:
+        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        """The Web API base URL, ending in a slash as ``slack_sdk`` expects."""
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_port}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_port}/response/{name}"
+
+    # -- test API --------------------------------------------------------------------------
+    def add_user(self, user_id: str, **profile: Any) -> None:
+        """Register a workspace member (``deleted``, ``is_bot``, ``is_restricted``...)."""
+        self.users[user_id] = {"id": user_id, "name": user_id.lower(), **profile}
+
+    def fail_next(self, method: str = "*", status: int = 429, retry_after: int = 1) -> None:
+        """Make the next call of ``method`` (or of any method) fail once with ``status``."""
+        with self._lock:
+            self._faults.append((method, status, retry_after))
+
+    def calls_to(self, method: str) -> list[SlackCall]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[SlackCall]:
+        """Block until ``count`` calls of ``method`` arrived; return them (raise on timeout)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [c for c in self.calls if c.method == method]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [c.method for c in self.calls]
+                    raise AssertionError(f"expected {count} {method} call(s); saw {seen}")
+                self._cond.wait(left)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self._faults.clear()
+
+    # -- HTTP ------------------------------------------------------------------------------
+    def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        response = self._handle(request)
+        return response(environ, start_response)
+
+    def _handle(self, request: Request) -> Response:
+        path = request.path
+        if path.startswith("/response/"):
+            method, args = "response_url", _json_body(request)
+            args["_name"] = path.rsplit("/", 1)[-1]
+        elif path.startswith("/api/"):
+            method, args = path[len("/api/") :], _args(request)
+        else:
+            return Response("not found", status=404)
+        fault = self._take_fault(method)
+        with self._cond:
+            self.calls.append(SlackCall(method, args, dict(request.headers)))
+            self._cond.notify_all()
+        if fault is not None:
+            status, retry_after = fault
+            headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+            return Response(json.dumps({"ok": False, "error": "ratelimited"}), status, headers)
+        if method == "response_url":
+            return Response("ok")
+        body = self._answer(method, args)
+        return Response(json.dumps(body), content_type="application/json")
+
+    def _take_fault(self, method: str) -> tuple[int, int] | None:
+        with self._lock:
+            for i, (name, status, retry_after) in enumerate(self._faults):
+                if name in ("*", method):
+                    del self._faults[i]
+                    return status, retry_after
+        return None
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "team_id": "T0001", "user_id": BOT_USER_ID, "bot_id": "B0001"}
+        if method in ("chat.postMessage", "chat.update"):
+            ts = args.get("ts") or f"{1700000000 + next(self._ts)}.000100"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": args}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
+        if method in ("views.open", "views.update", "views.push"):
+            return {"ok": True, "view": {"id": f"V{next(self._ts):08d}"}}
+        if method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "usergroups.users.list":
+            members = self.groups.get(str(args.get("usergroup")))
+            if members is None:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": members}
+        return {"ok": True}
+
+
+def _args(request: Request) -> dict[str, Any]:
+    if request.mimetype == "application/json":
+        return _json_body(request)
+    form = parse_qs(request.get_data(as_text=True))
+    args: dict[str, Any] = {k: v[0] for k, v in form.items()}
+    for key in ("blocks", "view", "attachments"):
+        if isinstance(args.get(key), str):
+            args[key] = json.loads(args[key])
+    return args
+
+
+def _json_body(request: Request) -> dict[str, Any]:
+    data = request.get_data(as_text=True)
+    loaded = json.loads(data) if data else {}
+    return loaded if isinstance(loaded, dict) else {"_body": loaded}
