@@ -1,0 +1,1 @@
+"""Logs and metrics for the web and worker processes (see deploy/README.md, "Metrics and logs")."""
