@@ -1,0 +1,27 @@
+"""Block Kit builders: pure functions from domain objects to ``slack_sdk.models`` blocks and views.
+
+Nothing here calls Slack or AWS. Every AWS or user-supplied string is escaped (``bot.blocks.text``)
+and every text is cut visibly to Slack's limits (``bot.blocks.limits``).
+"""
+
+from bot.blocks.approval import approval_card
+from bot.blocks.decoded import decoded_view
+from bot.blocks.diagnosis import diagnosis_card, summary_text
+from bot.blocks.errors import error_card, rejection_card
+from bot.blocks.modal import decode_modal
+from bot.blocks.progress import outcome_card, progress_card
+from bot.blocks.usage import looking_at_it, usage_blocks
+
+__all__ = [
+    "approval_card",
+    "decode_modal",
+    "decoded_view",
+    "diagnosis_card",
+    "error_card",
+    "looking_at_it",
+    "outcome_card",
+    "progress_card",
+    "rejection_card",
+    "summary_text",
+    "usage_blocks",
+]

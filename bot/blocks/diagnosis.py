@@ -1,0 +1,106 @@
+"""The diagnosis card: who was denied what, why, the evidence, and what to do about it."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock
+
+from bot import slack_ids
+from bot.blocks import limits
+from bot.blocks.elements import actions, button, context, link_button, section
+from bot.blocks.evidence import evidence_blocks
+from bot.blocks.links import job_console_url, role_console_url, role_name
+from bot.blocks.remedies import ordered, remedies_section, remedy_buttons
+from bot.blocks.text import bold, code, literal, mention
+from bot.models import Diagnosis, Finding
+
+#: findings explained in full; the rest are counted
+SHOWN_FINDINGS = 3
+_SEVERITY = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+
+
+def diagnosis_card(
+    diagnosis: Diagnosis,
+    *,
+    request_id: str,
+    account_label: str | None,
+    requester: str | None = None,
+) -> list[Block]:
+    """The answer to one question, for the channel: headline, why, evidence, remedies, links."""
+    blocks: list[Block] = [section(headline(diagnosis))]
+    blocks += _why(diagnosis)
+    blocks += evidence_blocks(diagnosis, account_label)
+    remedies = ordered(diagnosis.remedies)
+    if remedies:
+        blocks += [DividerBlock(), remedies_section(remedies)]
+    buttons = remedy_buttons(remedies, request_id=request_id, job=diagnosis.job)
+    buttons += _other_buttons(diagnosis, request_id)
+    if buttons:
+        blocks.append(actions(buttons, slack_ids.block_id(slack_ids.BLOCK_REMEDIES, request_id)))
+    asked = f" · asked by {mention(requester)}" if requester else ""
+    blocks.append(context(f"Request {code(request_id, 140)}{asked}"))
+    return blocks[: limits.MESSAGE_BLOCKS]
+
+
+def headline(diagnosis: Diagnosis) -> str:
+    """'*role* was denied `action` on `resource`', or what is known when there is no denial."""
+    denial, job = diagnosis.denial, diagnosis.job
+    if denial is None:
+        if job is not None:
+            return f"The AWS Backup {job.job_type} job {code(job.job_id, 200)} failed"
+        return "I couldn't work out who was denied what"
+    what = f"denied {code(denial.action, 300)}" if denial.action else "denied access"
+    where = f" on {code(denial.resource, 1500)}" if denial.resource else ""
+    return f"{bold(_who(diagnosis), 300)} was {what}{where}"
+
+
+def summary_text(diagnosis: Diagnosis) -> str:
+    """The plain fallback text of the message (notifications): no policy or decoded detail."""
+    denial = diagnosis.denial
+    if denial is None:
+        job = diagnosis.job
+        text = f"AWS Backup {job.job_type} job {job.job_id} failed" if job else "Backup error"
+        return literal(text, limits.FALLBACK_TEXT)
+    text = f"{_who(diagnosis)} was denied {denial.action or 'access'}"
+    text += f" on {denial.resource}" if denial.resource else ""
+    return literal(" ".join(text.split()), limits.FALLBACK_TEXT)
+
+
+def _who(diagnosis: Diagnosis) -> str:
+    denial = diagnosis.denial
+    if denial is None:
+        return "Someone"
+    return role_name(denial.role_arn) or denial.role_arn or denial.principal_arn or "Someone"
+
+
+def _why(diagnosis: Diagnosis) -> list[Block]:
+    findings = sorted(diagnosis.findings, key=lambda f: _SEVERITY.get(f.severity, 5))
+    if not findings:
+        status = diagnosis.job.status_message if diagnosis.job else None
+        quote = f"\n>{literal(' '.join(status.split()), 1000)}" if status else ""
+        return [section(f"I couldn't match this to a known cause.{quote}")]
+    blocks: list[Block] = [section(_finding(f)) for f in findings[:SHOWN_FINDINGS]]
+    hidden = len(findings) - SHOWN_FINDINGS
+    if hidden > 0:
+        blocks.append(context(f"… and {hidden} more findings"))
+    return blocks
+
+
+def _finding(finding: Finding) -> str:
+    return f"{bold(finding.title, 300)}\n{literal(finding.explanation, 2600)}"
+
+
+def _other_buttons(diagnosis: Diagnosis, request_id: str) -> list[ButtonElement]:
+    found: list[ButtonElement] = []
+    if diagnosis.decoded_message:
+        value = slack_ids.encode_value(request_id, "")
+        found.append(
+            button("Show decoded message (only you)", slack_ids.ACTION_SHOW_DECODED, value)
+        )
+    job_url = job_console_url(diagnosis.job) if diagnosis.job else None
+    if job_url:
+        found.append(link_button("Open job in AWS Backup", slack_ids.ACTION_OPEN_JOB, job_url))
+    role_arn = diagnosis.denial.role_arn if diagnosis.denial else None
+    role_url = role_console_url(role_arn)
+    if role_url:
+        found.append(link_button("Open role in IAM", slack_ids.ACTION_OPEN_ROLE, role_url))
+    return found

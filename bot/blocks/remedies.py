@@ -1,0 +1,92 @@
+"""The remedies part of the diagnosis card: what can be done, and buttons for what the bot can do.
+
+Remedies that change no IAM come first. Only remedies the bot can carry out get a button, and each
+button opens a confirm dialog that says what will happen and that someone else must approve it.
+Remedies the bot cannot do (ask a policy owner, meet a condition) are text, never a button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import Block, ButtonElement
+
+from bot import slack_ids
+from bot.blocks import limits
+from bot.blocks.elements import button, confirm, section
+from bot.blocks.links import role_name
+from bot.blocks.text import bold, literal, plain
+from bot.models import Job, Remedy
+
+#: remedies listed before "… and N more"; buttons stay below the 25 elements of an actions block
+SHOWN_REMEDIES = 6
+MAX_REMEDY_BUTTONS = 20
+APPROVAL_NOTE = "Needs approval by another person."
+_BUTTON_SUFFIX = " · needs approval"
+
+
+def ordered(remedies: Sequence[Remedy]) -> list[Remedy]:
+    """Remedies with no IAM change first, otherwise in the diagnosis' order."""
+    return sorted(remedies, key=lambda r: r.changes_iam)
+
+
+def has_button(remedy: Remedy) -> bool:
+    """True when the bot can carry the remedy out (and its id can travel in a button value)."""
+    return remedy.automatic and slack_ids.is_valid_id(remedy.id)
+
+
+def remedies_section(remedies: Sequence[Remedy]) -> Block:
+    """A numbered list of every remedy with its description and who does it."""
+    lines = ["*What you can do*"]
+    for number, remedy in enumerate(remedies[:SHOWN_REMEDIES], start=1):
+        lines.append(f"{number}. {bold(remedy.title)} ({_who(remedy)})")
+        lines.append(literal(remedy.description, 400))
+    hidden = len(remedies) - SHOWN_REMEDIES
+    if hidden > 0:
+        lines.append(f"… and {hidden} more")
+    return section("\n".join(lines))
+
+
+def remedy_buttons(
+    remedies: Sequence[Remedy], *, request_id: str, job: Job | None
+) -> list[ButtonElement]:
+    """One "request fix" button per remedy the bot can carry out, each with its confirm dialog."""
+    doable = [r for r in remedies if has_button(r)][:MAX_REMEDY_BUTTONS]
+    return [
+        button(
+            plain(remedy.title, limits.BUTTON_TEXT - len(_BUTTON_SUFFIX)) + _BUTTON_SUFFIX,
+            slack_ids.request_fix_action_id(index),
+            slack_ids.encode_value(request_id, remedy.id),
+            style="primary" if index == 0 and not remedy.changes_iam else None,
+            dialog=confirm("Request this fix?", what_will_happen(remedy, job), "Request fix"),
+        )
+        for index, remedy in enumerate(doable)
+    ]
+
+
+def what_will_happen(remedy: Remedy, job: Job | None) -> str:
+    """The confirm dialog's text: the remedy, what it touches in IAM, and the approval it needs."""
+    tail = [_iam_effect(remedy), APPROVAL_NOTE]
+    if remedy.fix == "RESTORE_WITHOUT_IAM_ROLE" and job and job.recovery_point_arn:
+        tail.insert(0, f"Recovery point: {plain(job.recovery_point_arn, 120)}.")
+    fixed = " ".join(tail)
+    room = limits.CONFIRM_TEXT - len(fixed) - 1
+    return f"{plain(remedy.description, room)} {fixed}"
+
+
+def _iam_effect(remedy: Remedy) -> str:
+    if not remedy.changes_iam:
+        return "No IAM change."
+    role = role_name(remedy.attach_to)
+    policy = f" {plain(remedy.policy_name, 64)}" if remedy.policy_name else ""
+    return f"Adds the inline policy{policy} to role {role}." if role else "Changes IAM."
+
+
+def _who(remedy: Remedy) -> str:
+    if has_button(remedy):
+        return (
+            "no IAM change, needs approval"
+            if not remedy.changes_iam
+            else "changes IAM, needs approval"
+        )
+    return "the bot can't do this one for you"
