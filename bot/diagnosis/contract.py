@@ -1,0 +1,83 @@
+"""The CLI's ``--json`` contract: a stable shape other tools can rely on (unknown = null)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.diagnosis.conditions import describe_meanings
+from bot.models import Denial, Diagnosis, Finding, MatchedStatement, Remedy
+
+
+def to_contract_json(diagnosis: Diagnosis) -> dict[str, Any]:
+    """``{"input", "denial", "findings", "remedies"}`` as documented for ``--json``."""
+    return {
+        "input": _input(diagnosis),
+        "denial": _denial(diagnosis.denial) if diagnosis.denial else None,
+        "findings": [_finding(finding) for finding in diagnosis.findings],
+        "remedies": [_remedy(remedy) for remedy in diagnosis.remedies],
+        "account_name": diagnosis.account_name,
+    }
+
+
+def _input(diagnosis: Diagnosis) -> dict[str, Any]:
+    parsed = diagnosis.input
+    job_id = parsed.job.job_id if parsed.job else None
+    if job_id is None and diagnosis.job is not None:
+        job_id = diagnosis.job.job_id
+    return {
+        "kind": parsed.kind,
+        "encoded_message": parsed.encoded_message,
+        "truncated": parsed.truncated,
+        "job_id": job_id,
+        "account_id": parsed.account_id,
+        "region": parsed.region,
+    }
+
+
+def _denial(denial: Denial) -> dict[str, Any]:
+    return {
+        "principal_arn": denial.principal_arn,
+        "role_arn": denial.role_arn,
+        "account_id": denial.account_id,
+        "region": denial.region,
+        "action": denial.action,
+        "resource": denial.resource,
+        "explicit_deny": denial.explicit_deny,
+        "policy_type": denial.policy_type,
+        "matched_statements": [_statement(s) for s in denial.matched_statements],
+        "sources": list(denial.sources),
+    }
+
+
+def _statement(statement: MatchedStatement) -> dict[str, Any]:
+    return {
+        "sid": statement.sid,
+        "effect": statement.effect,
+        "actions": list(statement.actions),
+        "resources": list(statement.resources),
+        "conditions": {key: list(values) for key, values in statement.conditions.items()},
+        "likely_meaning": describe_meanings(statement.conditions) or None,
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "title": finding.title,
+        "explanation": finding.explanation,
+        "severity": finding.severity,
+    }
+
+
+def _remedy(remedy: Remedy) -> dict[str, Any]:
+    return {
+        "id": remedy.id,
+        "title": remedy.title,
+        "description": remedy.description,
+        "changes_iam": remedy.changes_iam,
+        "automatic": remedy.automatic,
+        "fix": remedy.fix,
+        "attach_to": remedy.attach_to,
+        "policy": remedy.policy,
+        "policy_name": remedy.policy_name,
+    }

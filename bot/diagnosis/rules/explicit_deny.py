@@ -1,0 +1,55 @@
+"""An explicit deny: explained with its Sid and conditions, routed to its owner, never "fixed"."""
+
+from __future__ import annotations
+
+from bot.diagnosis.conditions import describe_conditions, describe_meanings
+from bot.diagnosis.context import Hit, RuleContext
+from bot.diagnosis.rules.details import base_details
+from bot.models import MatchedStatement
+
+CODES = {
+    "scp": "EXPLICIT_DENY_SCP",
+    "rcp": "EXPLICIT_DENY_RCP",
+    "permissions_boundary": "EXPLICIT_DENY_PERMISSIONS_BOUNDARY",
+    "identity": "EXPLICIT_DENY_IDENTITY",
+    "resource": "EXPLICIT_DENY_RESOURCE",
+    "session": "EXPLICIT_DENY_SESSION",
+    "vpc_endpoint": "EXPLICIT_DENY_VPC_ENDPOINT",
+}
+UNKNOWN_POLICY = "EXPLICIT_DENY_UNKNOWN_POLICY"
+
+
+def _deny_statements(ctx: RuleContext) -> list[MatchedStatement]:
+    statements = ctx.denial.matched_statements if ctx.denial else []
+    return [s for s in statements if s.effect in (None, "DENY")]
+
+
+def _merged_conditions(statements: list[MatchedStatement]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for statement in statements:
+        for key, values in statement.conditions.items():
+            merged.setdefault(key, []).extend(v for v in values if v not in merged.get(key, []))
+    return merged
+
+
+def check(ctx: RuleContext) -> list[Hit]:
+    """One EXPLICIT_DENY_* finding naming the policy type when the inputs tell it."""
+    if ctx.explicit_deny is not True:
+        return []
+    statements = _deny_statements(ctx)
+    conditions = _merged_conditions(statements)
+    sids = ", ".join(s.sid for s in statements if s.sid)
+    details = base_details(ctx) | {
+        "sid": sids or ("(no Sid)" if statements else "(not shown)"),
+        "conditions": describe_conditions(conditions) if statements else "not shown",
+        "meaning": describe_meanings(conditions) or "the statement denies the action outright",
+    }
+    if ctx.policy_type == "permissions_boundary":
+        details["sid"] = "(permissions boundary)"
+    skip = set()
+    if not conditions:
+        skip.add("MEET_POLICY_CONDITION")
+    if statements:
+        skip.add("DECODE_FULL_MESSAGE")
+    code = CODES.get(ctx.policy_type or "", UNKNOWN_POLICY)
+    return [Hit(code, details, skip=frozenset(skip))]
