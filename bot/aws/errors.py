@@ -149,8 +149,8 @@ def required_action(exc: ClientError) -> str:
     return f"{service}:{exc.operation_name}"
 
 
-def invalid_message(aws_message: str, tried: list[str]) -> MessageInvalid:
-    """``MessageInvalid`` naming the likely cause, and the accounts it was tried in."""
+def invalid_message(aws_message: str, tried: list[str], also: str = "") -> MessageInvalid:
+    """``MessageInvalid`` naming the likely cause and the accounts it was tried in (+ ``also``)."""
     places = f" in {', '.join(tried)}" if tried else ""
     if "expired" in aws_message.lower():
         cause = "it has expired (encoded messages only live a short while)"
@@ -164,7 +164,8 @@ def invalid_message(aws_message: str, tried: list[str]) -> MessageInvalid:
             "Paste the whole blob exactly as AWS printed it; if it is old, re-run the restore "
             "or command to get a fresh one."
         )
-    return MessageInvalid(f"AWS could not decode the message{places}: {cause}.", step)
+    note = f" ({also})" if also else ""
+    return MessageInvalid(f"AWS could not decode the message{places}: {cause}.{note}", step)
 
 
 def _aws_message(exc: ClientError) -> str:
