@@ -19,7 +19,9 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
+import redis
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -43,7 +45,21 @@ WORKER_METRICS_PORT_ENV = "WORKER_METRICS_PORT"
 #: port of the worker's metrics endpoint when WORKER_METRICS_PORT is unset
 DEFAULT_WORKER_METRICS_PORT = 9100
 
+#: name of the rq fix queue (the worker's ``<REDIS_PREFIX>-fixes``)
+FIX_QUEUE_NAME = "{prefix}-fixes"
+
 QueueDepth = Callable[[], int]
+
+
+class HasFixQueue(Protocol):
+    """What ``exposition`` needs of the process's services: its Redis and key prefix."""
+
+    @property
+    def redis(self) -> redis.Redis: ...
+
+    @property
+    def prefix(self) -> str: ...
+
 
 #: the in-process registry; scrapes in multi-process mode read the files instead
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -169,6 +185,18 @@ def scrape_registry(queue_depth: QueueDepth | None = None) -> CollectorRegistry:
 def render_metrics(queue_depth: QueueDepth | None = None) -> tuple[bytes, str]:
     """The body and content type of ``GET /metrics`` (Prometheus text format)."""
     return generate_latest(scrape_registry(queue_depth)), CONTENT_TYPE_LATEST
+
+
+def fix_queue_depth(connection: redis.Redis, prefix: str) -> int:
+    """How many fix jobs wait in the rq queue now."""
+    from rq import Queue
+
+    return int(Queue(FIX_QUEUE_NAME.format(prefix=prefix), connection=connection).count)
+
+
+def exposition(services: HasFixQueue) -> tuple[bytes, str]:
+    """``render_metrics`` with the depth of ``services``' fix queue: the web's ``GET /metrics``."""
+    return render_metrics(queue_depth=lambda: fix_queue_depth(services.redis, services.prefix))
 
 
 def worker_metrics_port() -> int:

@@ -7,9 +7,12 @@ import subprocess
 import sys
 import textwrap
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
+from rq import Queue
 
 from bot.observability import metrics
 from bot.observability.metrics import record_aws_call, render_metrics
@@ -171,3 +174,23 @@ def test_worker_metrics_port_comes_from_the_environment(monkeypatch: pytest.Monk
     assert metrics.worker_metrics_port() == 9200
     monkeypatch.delenv("WORKER_METRICS_PORT")
     assert metrics.worker_metrics_port() == metrics.DEFAULT_WORKER_METRICS_PORT
+
+
+@dataclass
+class FakeServices:
+    """The two attributes ``exposition`` reads from ``bot.app.Services``."""
+
+    redis: redis.Redis
+    prefix: str
+
+
+def test_the_web_exposition_reports_the_fix_queue_depth_from_redis(
+    redis_client: redis.Redis, redis_prefix: str
+) -> None:
+    queue = Queue(f"{redis_prefix}-fixes", connection=redis_client)
+    for _ in range(3):
+        queue.enqueue("os.getpid")
+
+    body, _ = metrics.exposition(FakeServices(redis=redis_client, prefix=redis_prefix))
+
+    assert sample(body.decode(), "backup_doctor_queue_depth") == 3
