@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.diagnosis.arns import session_name
 from bot.diagnosis.context import Hit, RemedyParams, RuleContext
 from bot.diagnosis.policy import passrole_policy
-from bot.diagnosis.rules.details import base_details, grantee_role
+from bot.diagnosis.rules.details import base_details, grantee_role, role_is_exact
 
 EC2_SERVICE = "ec2.amazonaws.com"
 #: AWS Backup names its sessions ``AWSBackup-<RoleName>``
@@ -57,7 +57,7 @@ def check(ctx: RuleContext) -> list[Hit]:
     }
     remedies = {
         "RESTORE_WITHOUT_IAM_ROLE": RemedyParams(automatic=can_rerun_restore(ctx)),
-        "GRANT_PASSROLE": RemedyParams(attach_to=role, policy=policy),
+        "GRANT_PASSROLE": RemedyParams(attach_to=role, policy=policy, automatic=role_is_exact(ctx)),
     }
     skip = frozenset() if ctx.allow_can_help else frozenset({"GRANT_PASSROLE"})
     return [Hit("BACKUP_RESTORE_PASSROLE_DENIED", details, remedies, skip)]

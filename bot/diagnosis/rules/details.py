@@ -35,6 +35,17 @@ def grantee_role(ctx: RuleContext) -> str | None:
     return role
 
 
+def role_is_exact(ctx: RuleContext) -> bool:
+    """The role ARN came whole from the job or the principal, not rebuilt from a session ARN.
+
+    Session ARNs drop role paths, so a rebuilt ARN may name the role wrongly; fixes that act on
+    the role without a person checking it need the exact one.
+    """
+    if ctx.job and ctx.job.iam_role_arn:
+        return True
+    return bool(ctx.denial and ctx.denial.principal_arn == ctx.denial.role_arn)
+
+
 def base_details(ctx: RuleContext) -> dict[str, str]:
     """Principal, action, resource, grantee and policy label, where known."""
     values = {

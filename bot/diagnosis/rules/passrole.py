@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.diagnosis.context import Hit, RemedyParams, RuleContext
 from bot.diagnosis.policy import passrole_policy
 from bot.diagnosis.rules import backup_restore_passrole
-from bot.diagnosis.rules.details import base_details, grantee_role
+from bot.diagnosis.rules.details import base_details, grantee_role, role_is_exact
 
 
 def passed_to_service(ctx: RuleContext) -> str | None:
@@ -30,7 +30,8 @@ def check(ctx: RuleContext) -> list[Hit]:
         "passed_role": ctx.resource or "the role",
         "passed_to": f"only to {service}" if service else "to any service (not told)",
     }
-    remedy = RemedyParams(attach_to=role, policy=passrole_policy(ctx.resource, service))
+    policy = passrole_policy(ctx.resource, service)
+    remedy = RemedyParams(attach_to=role, policy=policy, automatic=role_is_exact(ctx))
     hits = [Hit("PASSROLE_DENIED", details, {"GRANT_PASSROLE": remedy})]
     if service is None:
         hits.append(Hit("PASSROLE_SERVICE_UNKNOWN", details))
