@@ -11,7 +11,7 @@ from bot.inputs.limits import (
     MIN_COMPLETE_BLOB,
     MIN_UNMARKED_LINE,
 )
-from bot.inputs.wrapping import BLOB_RUN, join_wrapped
+from bot.inputs.wrapping import join_wrapped
 
 _MARKER = re.compile(
     r"(?i)(?:encoded[ \t\n]++authorization[ \t\n]++failure[ \t\n]++message[ \t]*+:?"
@@ -54,10 +54,9 @@ def _blob_at(text: str, start: int, pos: int) -> BlobFind:
     lead = _ELLIPSIS.match(text, pos)
     if lead:
         pos = lead.end()
-    run = BLOB_RUN.match(text, pos)
-    if run is None or len(run.group()) < MIN_BLOB_CANDIDATE or _is_placeholder(run.group()):
-        return BlobFind(None, True, start, run.end() if run else pos)
     blob, end = join_wrapped(text, pos)
+    if len(blob) < MIN_BLOB_CANDIDATE or _is_placeholder(blob):
+        return BlobFind(None, True, start, end)
     cut = lead is not None or _CUT_AFTER.match(text, end) is not None
     return BlobFind(blob, cut or not _complete_length(blob), start, end)
 

@@ -1,7 +1,9 @@
 """Rejoin a blob that a terminal or editor hard-wrapped over several lines.
 
-A continuation line is only taken when the line before it was filled to the wrap width (every
-wrapped line of one paste has the same width), so a short word on the next line stays prose.
+The line holding the blob's start sets the wrap width. The next line continues the blob only
+when the line before it was filled to that width (a terminal wraps every line at the same
+column) and it starts at the same indentation with blob characters, so prose after a blob that
+ended before the margin stays prose.
 """
 
 from __future__ import annotations
@@ -11,11 +13,9 @@ import re
 from bot.inputs.limits import MAX_WRAP_WIDTH, MIN_WRAP_WIDTH
 
 BLOB_RUN = re.compile(r"[A-Za-z0-9_-]++")
-_NEXT_LINE = re.compile(r"[ \t]*+\n[ \t]*+([A-Za-z0-9_-]++)")
+_NEXT_LINE = re.compile(r"[ \t]*+\n([ \t]*+)([A-Za-z0-9_-]++)")
+_INDENT = re.compile(r"[ \t]*+")
 _LINE_END = re.compile(r"[ \t]*+(?:\n|$)")
-# What may follow the last piece of a blob on its line: a closing quote, tag, bracket, a full
-# stop, an ellipsis (cut) or the backslash of an escaped "\n" in a JSON log line.
-_CLOSER = re.compile(r"[\"'<,;)\]}.…\\]")
 
 
 def join_wrapped(text: str, start: int) -> tuple[str, int]:
@@ -24,15 +24,18 @@ def join_wrapped(text: str, start: int) -> tuple[str, int]:
     if run is None:
         return "", start
     parts, end = [run.group()], run.end()
-    width = end - (text.rfind("\n", 0, start) + 1)
+    line_start = text.rfind("\n", 0, start) + 1
+    width = end - line_start
     if not (MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH) or not _LINE_END.match(text, end):
         return parts[0], end
-    while (piece := _NEXT_LINE.match(text, end)) is not None:
-        at_line_end = _LINE_END.match(text, piece.end()) is not None
-        if not at_line_end and not _CLOSER.match(text, piece.end()):
-            break
-        parts.append(piece.group(1))
+    indent = _INDENT.match(text, line_start)
+    indent_text = indent.group() if indent else ""
+    while (piece := _NEXT_LINE.match(text, end)) is not None and piece.group(1) == indent_text:
+        parts.append(piece.group(2))
         end = piece.end()
-        if not at_line_end or end - (text.rfind("\n", 0, end) + 1) != width:
+        line_width = end - (text.rfind("\n", 0, end) + 1)
+        # One column of slack: the label line may have lost a space the others kept.
+        if line_width < width - 1 or not _LINE_END.match(text, end):
             break
+        width = max(width, line_width)
     return "".join(parts), end
