@@ -35,7 +35,7 @@ def decoded_view(decoded: dict[str, Any], *, title: str = "Decoded message") -> 
 
 def json_chunks(decoded: dict[str, Any]) -> list[str]:
     """Escaped, pretty JSON in pieces of whole lines that each fit in one code block."""
-    text = json.dumps(decoded, indent=2, ensure_ascii=False, default=str).replace("```", "ʼʼʼ")
+    text = json.dumps(decoded, indent=2, ensure_ascii=False, default=str).replace("`", "ʼ")
     chunks: list[str] = []
     current = ""
     for line in (escape(raw) for raw in text.splitlines()):

@@ -22,20 +22,25 @@ from bot.blocks import limits
 from bot.blocks.text import fit, plain
 
 
-def section(mrkdwn: str) -> SectionBlock:
+def mrkdwn(text: str, limit: int) -> MarkdownTextObject:
+    """A mrkdwn text object of safe ``text``, cut visibly; Slack rejects blank text, so "-"."""
+    return MarkdownTextObject(text=fit(text, limit) if text.strip() else "-")
+
+
+def section(text: str) -> SectionBlock:
     """A section of safe mrkdwn, cut visibly at Slack's 3000 characters."""
-    return SectionBlock(text=MarkdownTextObject(text=fit(mrkdwn, limits.SECTION_TEXT)))
+    return SectionBlock(text=mrkdwn(text, limits.SECTION_TEXT))
 
 
 def fields_section(fields: Sequence[str]) -> SectionBlock:
     """A section of up to 10 short mrkdwn fields (label and value), each capped at 2000."""
-    texts = [MarkdownTextObject(text=fit(f, limits.FIELD_TEXT)) for f in fields]
+    texts = [mrkdwn(f, limits.FIELD_TEXT) for f in fields]
     return SectionBlock(fields=texts[: limits.SECTION_FIELDS])
 
 
-def context(*mrkdwn: str) -> ContextBlock:
+def context(*texts: str) -> ContextBlock:
     """A small grey line (or a few) of safe mrkdwn."""
-    elements = [MarkdownTextObject(text=fit(t, limits.CONTEXT_TEXT)) for t in mrkdwn]
+    elements = [mrkdwn(t, limits.CONTEXT_TEXT) for t in texts]
     return ContextBlock(elements=elements[: limits.CONTEXT_ELEMENTS])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from bot.blocks.elements import context, section
-from bot.blocks.text import literal
+from bot.blocks.text import bold, literal
 from bot.blocks.usage import usage_blocks
 from bot.errors import BackupDoctorError
 
@@ -27,9 +27,9 @@ _EMOJI = {
 def error_card(error: BackupDoctorError) -> list[Block]:
     """What happened, in one bold line, then what to do next and the error code for support."""
     emoji = _EMOJI.get(error.code, ":warning:")
-    message = literal(error.user_message or "Something went wrong.", 500)
-    blocks: list[Block] = [section(f"{emoji} *{message}*")]
-    if error.next_step:
+    message = bold(error.user_message.strip() or "Something went wrong.", 500)
+    blocks: list[Block] = [section(f"{emoji} {message}")]
+    if error.next_step.strip():
         blocks.append(section(literal(error.next_step, 1000)))
     blocks.append(context(f"Error code: {literal(error.code, 100)}"))
     return blocks

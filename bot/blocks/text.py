@@ -56,8 +56,11 @@ def code(text: str, limit: int = 500) -> str:
 
 
 def code_block(text: str, limit: int = 3000) -> str:
-    """``text`` in a fenced code block of at most ``limit`` characters (fences included)."""
-    body = escape(text.replace("```", "ʼʼʼ")) or " "
+    """``text`` in a fenced code block of at most ``limit`` characters (fences included).
+
+    Backticks become ``ʼ``: Slack has no escape for them, and a stray one can end the block.
+    """
+    body = escape(text.replace("`", "ʼ")) or " "
     return "```\n" + fit(body, limit - 8) + "\n```"
 
 

@@ -50,7 +50,7 @@ def mrkdwn_texts(rendered: Sequence[Block] | View) -> list[str]:
 def assert_within_slack_limits(rendered: Sequence[Block] | View) -> None:
     """Fail if Slack would reject the message or view."""
     is_view = isinstance(rendered, View)
-    if is_view:
+    if isinstance(rendered, View):
         _check_view(rendered.to_dict())
     blocks = as_dicts(rendered)
     assert 0 < len(blocks) <= (limits.VIEW_BLOCKS if is_view else limits.MESSAGE_BLOCKS)
