@@ -69,7 +69,9 @@ def _text_input(initial_text: str) -> InputBlock:
 
 def _account_select(accounts: Sequence[AccountConfig]) -> InputBlock:
     options = [
-        Option(value=a.id, text=PlainTextObject(text=plain(a.label, limits.OPTION_TEXT)))
+        Option(
+            value=a.id, text=PlainTextObject(text=plain(a.label, limits.OPTION_TEXT), emoji=False)
+        )
         for a in accounts[: limits.OPTIONS]
     ]
     hint = ANY_HINT if len(accounts) <= limits.OPTIONS else MORE_ACCOUNTS_HINT
