@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import parliament
@@ -35,7 +36,7 @@ def _resource_matches_some_format(policy: dict[str, Any]) -> bool:
     info = get_privilege_info(service, name)
     formats = [r["resource_type"].rstrip("*") for r in info["resource_types"] if r["resource_type"]]
     service_info = next(s for s in parliament.iam_definition if s["prefix"] == service)
-    arns = {r["resource"]: r["arn"] for r in service_info["resources"]}
+    arns = {r["resource"]: re.sub(r"\$\{.*?\}", "*", r["arn"]) for r in service_info["resources"]}
     return any(
         is_arn_match(rtype, arns[rtype], statement["Resource"])
         for rtype in formats
