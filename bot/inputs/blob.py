@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.inputs.jobs import is_job_id
 from bot.inputs.limits import (
     MAX_BLOB_CHARS,
     MIN_BLOB_CANDIDATE,
@@ -65,8 +66,12 @@ def _bare(text: str) -> BlobFind | None:
     match = _BARE.fullmatch(text)
     if match is None:
         return None
-    blob = "".join(match.group(2).split())
-    if len(blob) < MIN_BLOB_CANDIDATE or not _looks_random(blob):
+    pieces = match.group(2).split()
+    blob = "".join(pieces)
+    # A wrap splits only at line ends; spaces within a line or a job id mean words, not a blob.
+    if any(" " in line.strip() or "\t" in line.strip() for line in match.group(2).splitlines()):
+        return None
+    if len(blob) < MIN_BLOB_CANDIDATE or not _looks_random(blob) or any(map(is_job_id, pieces)):
         return None
     cut = bool(match.group(1) or match.group(3))
     return BlobFind(blob, cut or not _complete_length(blob), 0, len(text), bare=True)

@@ -10,7 +10,12 @@ from typing import Any
 from bot.inputs.decoded_fields import extract_fields
 
 _SIGNAL = re.compile(r"DecodedMessage|\\*+\"(?:allowed|explicitDeny|matchedStatements)\b")
-_DECODED_KEYS = frozenset({"allowed", "explicitDeny", "matchedStatements", "context"})
+_DECODED_SHAPE: dict[str, type] = {
+    "allowed": bool,
+    "explicitDeny": bool,
+    "matchedStatements": dict,
+    "context": dict,
+}
 _MAX_UNWRAP = 4
 
 
@@ -45,9 +50,11 @@ def _strict(text: str) -> dict[str, Any] | None:
             value = value["DecodedMessage"]
         else:
             break
-    if isinstance(value, dict) and value.keys() & _DECODED_KEYS:
-        return value
-    return None
+    return value if isinstance(value, dict) and _has_decoded_shape(value) else None
+
+
+def _has_decoded_shape(value: dict[Any, Any]) -> bool:
+    return any(isinstance(value.get(key), kind) for key, kind in _DECODED_SHAPE.items())
 
 
 def _loads(text: str) -> Any:

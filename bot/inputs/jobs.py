@@ -47,6 +47,11 @@ def find_job(text: str, *, in_error: bool) -> JobRef | None:
     return None
 
 
+def is_job_id(text: str) -> bool:
+    """Tell whether ``text`` is exactly a job id (a UUID or 32+ hex digits)."""
+    return _JOB_ID.fullmatch(text) is not None
+
+
 def _only_job_type(text: str) -> str | None:
     named = {m.group(1).lower() for m in _JOB_WORD.finditer(text) if m.group(1)}
     return named.pop() if len(named) == 1 else None
