@@ -37,14 +37,19 @@ def run_rule(rule: Rule, ctx: RuleContext) -> list[Hit]:
 
 def run_rules(
     ctx: RuleContext,
-    rules: Iterable[Rule] = RULES,
-    fallback: Iterable[Rule] = FALLBACK_RULES,
-    notes: Iterable[Rule] = NOTE_RULES,
+    rules: Iterable[Rule] | None = None,
+    fallback: Iterable[Rule] | None = None,
+    notes: Iterable[Rule] | None = None,
 ) -> list[Hit]:
-    """Every hit in rule order; the fallback rules run only when no other rule concluded."""
-    hits = [hit for rule in rules for hit in run_rule(rule, ctx)]
+    """Every hit in rule order; the fallback rules run only when no other rule concluded.
+
+    Without arguments the lists of ``bot.diagnosis.rules`` run.
+    """
+    hits = [hit for rule in (RULES if rules is None else rules) for hit in run_rule(rule, ctx)]
     if all(hit.code == RULE_FAILED for hit in hits):
+        fallback = FALLBACK_RULES if fallback is None else fallback
         hits += [hit for rule in fallback for hit in run_rule(rule, ctx)]
+    notes = NOTE_RULES if notes is None else notes
     return hits + [hit for rule in notes for hit in run_rule(rule, ctx)]
 
 
