@@ -1,0 +1,61 @@
+"""Helpers for tests that talk to the AWS stand-in: fake credentials, clients, assumed roles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ACCOUNT = "111122223333"
+"""The account tests assume roles in (moto's default account is 123456789012)."""
+
+REGION = "us-east-1"
+"""The Region every test client uses."""
+
+NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+"""One attempt per call, so a test sees each injected fault."""
+
+
+def use_fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Fake static credentials and no profile or config file, so nothing reaches real AWS."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+
+
+def client(service: str, creds: dict[str, str] | None = None, config: Config = NO_RETRIES) -> Any:
+    """A boto3 client (with ``creds`` from AssumeRole, if given) that finds its endpoint in
+    ``AWS_ENDPOINT_URL_<SERVICE>``."""
+    keys = {}
+    if creds:
+        keys = {
+            "aws_access_key_id": creds["AccessKeyId"],
+            "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"],
+        }
+    return boto3.session.Session(**keys).client(service, region_name=REGION, config=config)
+
+
+def assume(role_name: str = "Reader", account: str = ACCOUNT) -> dict[str, str]:
+    """Credentials of a role in ``account`` from moto's AssumeRole (moto accepts any role)."""
+    arn = f"arn:aws:iam::{account}:role/{role_name}"
+    response = client("sts").assume_role(RoleArn=arn, RoleSessionName="backup-doctor")
+    return dict(response["Credentials"])
+
+
+def error_code(error: pytest.ExceptionInfo[ClientError]) -> str:
+    """The AWS error code of a raised ``ClientError``."""
+    return str(error.value.response["Error"]["Code"])
+
+
+def http_status(error: pytest.ExceptionInfo[ClientError]) -> int:
+    """The HTTP status of a raised ``ClientError``."""
+    return int(error.value.response["ResponseMetadata"]["HTTPStatusCode"])

@@ -1,0 +1,429 @@
+"""The AWS stand-in, driven the way the bot drives AWS: boto3 clients against a real HTTP server
+that answers what moto lacks and forwards the rest to a moto server."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from tests.support.aws_standin import AwsStandin, start_standin_process
+from tests.support.aws_standin_admin import AdminError, StandinAdminClient
+from tests.support.aws_standin_iam import SourcedPolicy, evaluate
+from tests.support.aws_standin_testkit import (
+    ACCOUNT,
+    NO_RETRIES,
+    assume,
+    client,
+    error_code,
+    http_status,
+    use_fake_aws_env,
+)
+from tests.support.aws_standin_wire import ResponseInvalid, success_response
+from tests.support.moto_server import MotoThread, reset_moto, start_moto_thread
+
+BLOB = "AQoDYXdzEJr-example_Blob-0123456789"
+DECODED = {"allowed": False, "explicitDeny": False, "context": {"action": "iam:PassRole"}}
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[MotoThread]:
+    server = start_moto_thread()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    use_fake_aws_env(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def standin(
+    moto: MotoThread, aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[AwsStandin]:
+    reset_moto(moto.url)
+    with AwsStandin(moto.url) as server:
+        for name, value in server.endpoint_env().items():
+            monkeypatch.setenv(name, value)
+        yield server
+
+
+# --- forwarding to moto --------------------------------------------------------------------------
+
+
+def test_assume_role_is_forwarded_to_moto_and_its_keys_act_in_the_roles_account(
+    standin: AwsStandin,
+) -> None:
+    identity = client("sts", assume()).get_caller_identity()
+
+    assert identity["Account"] == ACCOUNT
+    assert identity["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/Reader/backup-doctor"
+    assert standin.calls() == {"sts:AssumeRole": 1, "sts:GetCallerIdentity": 1}
+
+
+def test_iam_writes_are_forwarded_to_moto(standin: AwsStandin) -> None:
+    iam = client("iam")
+    iam.create_role(RoleName="Restore", AssumeRolePolicyDocument="{}")
+    iam.put_role_policy(RoleName="Restore", PolicyName="p", PolicyDocument=_allow("s3:GetObject"))
+
+    assert iam.list_role_policies(RoleName="Restore")["PolicyNames"] == ["p"]
+    iam.delete_role_policy(RoleName="Restore", PolicyName="p")
+    assert iam.list_role_policies(RoleName="Restore")["PolicyNames"] == []
+
+
+# --- sts:DecodeAuthorizationMessage --------------------------------------------------------------
+
+
+def test_a_registered_blob_decodes_to_its_json(standin: AwsStandin) -> None:
+    standin.register_blob(BLOB, DECODED)
+
+    decoded = client("sts").decode_authorization_message(EncodedMessage=BLOB)
+
+    assert json.loads(decoded["DecodedMessage"]) == DECODED
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["NotRegistered123", BLOB[:10] + "\n" + BLOB[10:], BLOB + " ", BLOB[:-1]],
+    ids=["unknown", "line-break", "trailing-space", "cut-off"],
+)
+def test_blobs_sts_cannot_decode_are_invalid_messages(standin: AwsStandin, message: str) -> None:
+    standin.register_blob(BLOB, DECODED)
+
+    with pytest.raises(ClientError) as error:
+        client("sts").decode_authorization_message(EncodedMessage=message)
+
+    assert error_code(error) == "InvalidAuthorizationMessageException"
+    assert http_status(error) == 400
+
+
+def test_a_blob_registered_for_an_account_decodes_only_in_that_account(
+    standin: AwsStandin,
+) -> None:
+    standin.register_blob(BLOB, DECODED, account=ACCOUNT)
+
+    decoded = client("sts", assume()).decode_authorization_message(EncodedMessage=BLOB)
+    with pytest.raises(ClientError) as elsewhere:
+        client("sts", assume(account="444455556666")).decode_authorization_message(
+            EncodedMessage=BLOB
+        )
+
+    assert json.loads(decoded["DecodedMessage"]) == DECODED
+    assert error_code(elsewhere) == "InvalidAuthorizationMessageException"
+
+
+# --- iam:SimulatePrincipalPolicy -----------------------------------------------------------------
+
+
+def _allow(action: str, resource: str = "*", effect: str = "Allow") -> str:
+    statement = {"Effect": effect, "Action": action, "Resource": resource}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def _simulate(role_arn: str, action: str, resource: str, **extra: Any) -> dict[str, Any]:
+    results = client("iam").simulate_principal_policy(
+        PolicySourceArn=role_arn, ActionNames=[action], ResourceArns=[resource], **extra
+    )["EvaluationResults"]
+    assert len(results) == 1
+    return dict(results[0])
+
+
+def test_simulate_shows_passrole_denied_then_allowed_after_a_policy_is_added(
+    standin: AwsStandin,
+) -> None:
+    iam = client("iam")
+    role = iam.create_role(RoleName="Restore", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    target = "arn:aws:iam::123456789012:role/AppInstanceRole"
+
+    before = _simulate(role, "iam:PassRole", target)
+    iam.put_role_policy(
+        RoleName="Restore", PolicyName="pass", PolicyDocument=_allow("iam:PassRole", target)
+    )
+    after = _simulate(role, "iam:PassRole", target)
+
+    assert before["EvalDecision"] == "implicitDeny"
+    assert before["MatchedStatements"] == []
+    assert after["EvalDecision"] == "allowed"
+    assert after["MatchedStatements"] == [{"SourcePolicyId": "pass", "SourcePolicyType": "role"}]
+
+
+def test_simulate_takes_policy_input_list_and_explicit_denies_win(standin: AwsStandin) -> None:
+    iam = client("iam")
+    role = iam.create_role(RoleName="Restore", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    iam.put_role_policy(RoleName="Restore", PolicyName="all", PolicyDocument=_allow("iam:*"))
+    deny = _allow("iam:Pass*", "arn:aws:iam::*:role/Admin*", effect="Deny")
+
+    denied = _simulate(
+        role, "iam:PassRole", "arn:aws:iam::1:role/AdminRole", PolicyInputList=[deny]
+    )
+    allowed = _simulate(role, "iam:PassRole", "arn:aws:iam::1:role/App", PolicyInputList=[deny])
+
+    assert denied["EvalDecision"] == "explicitDeny"
+    assert denied["MatchedStatements"][0]["SourcePolicyId"] == "PolicyInputList.1"
+    assert allowed["EvalDecision"] == "allowed"
+
+
+def test_simulating_a_role_moto_does_not_have_is_no_such_entity(standin: AwsStandin) -> None:
+    with pytest.raises(ClientError) as error:
+        _simulate("arn:aws:iam::123456789012:role/Missing", "iam:PassRole", "*")
+
+    assert error_code(error) == "NoSuchEntity"
+
+
+def _policy(*statements: dict[str, Any]) -> SourcedPolicy:
+    return SourcedPolicy("p", "role", {"Statement": list(statements)})
+
+
+ROLE_A = "arn:aws:iam::1:role/A"
+TO_EC2 = {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}
+
+
+@pytest.mark.parametrize(
+    ("statement", "decision"),
+    [
+        ({"Effect": "Allow", "Action": "IAM:passrole", "Resource": ROLE_A}, "allowed"),
+        ({"Effect": "Allow", "Action": ["ec2:*", "iam:Pass?ole"], "Resource": "*"}, "allowed"),
+        ({"Effect": "Allow", "Action": "iam:PassRole", "Resource": ROLE_A.lower()}, "implicitDeny"),
+        ({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}, "implicitDeny"),
+        ({"Effect": "Allow", "Action": "*", "NotResource": ROLE_A + "B"}, "allowed"),
+        ({"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}, "explicitDeny"),
+        ({"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": TO_EC2}, "implicitDeny"),
+    ],
+    ids=["case-insensitive-action", "wildcards", "case-sensitive-resource", "not-action",
+         "not-resource", "deny", "conditions-not-applied"],
+)  # fmt: skip
+def test_policy_evaluation(statement: dict[str, Any], decision: str) -> None:
+    outcome = evaluate([_policy(statement)], "iam:PassRole", ROLE_A)
+
+    assert outcome.decision == decision
+
+
+def test_conditional_statements_report_their_keys_as_missing_context() -> None:
+    conditional = {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": TO_EC2}
+
+    outcome = evaluate([_policy(conditional)], "iam:PassRole", "*")
+
+    assert outcome.missing_context == ["iam:PassedToService"]
+
+
+# --- response validation -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operation", "body"),
+    [
+        ("DescribeRestoreJob", {"RestoreJobId": "j", "Status": "DONE"}),
+        ("DescribeRestoreJob", {"RestoreJobId": 7}),
+        ("DescribeRestoreJob", {"CreationDate": "yesterday"}),
+        ("ListRestoreJobs", {"RestoreJobs": [{"Status": "FINISHED"}]}),
+    ],
+    ids=["bad-enum", "wrong-type", "bad-timestamp", "nested-enum"],
+)
+def test_responses_that_break_the_model_are_never_sent(
+    operation: str, body: dict[str, Any]
+) -> None:
+    with pytest.raises(ResponseInvalid):
+        success_response("backup", operation, body)
+
+
+def test_query_responses_with_missing_required_members_are_never_sent() -> None:
+    with pytest.raises(ResponseInvalid):
+        success_response(
+            "iam", "SimulatePrincipalPolicy", {"EvaluationResults": [{"EvalActionName": "a"}]}
+        )
+
+
+# --- faults, latency, counters -------------------------------------------------------------------
+
+
+def test_injected_throttling_fails_the_next_calls_and_every_call_is_counted(
+    standin: AwsStandin,
+) -> None:
+    job = standin.seed_restore_job("arn:aws:backup:us-east-1:1:recovery-point:rp")
+    standin.inject_fault("backup:DescribeRestoreJob", "throttle", count=2)
+    backup = client("backup")
+
+    with pytest.raises(ClientError) as first:
+        backup.describe_restore_job(RestoreJobId=job)
+    with pytest.raises(ClientError):
+        backup.describe_restore_job(RestoreJobId=job)
+    third = backup.describe_restore_job(RestoreJobId=job)
+
+    assert error_code(first) == "ThrottlingException"
+    assert http_status(first) == 429
+    assert third["RestoreJobId"] == job
+    assert standin.calls() == {"backup:DescribeRestoreJob": 3}
+
+
+def test_sdk_retries_ride_out_throttling_and_are_counted(standin: AwsStandin) -> None:
+    standin.register_blob(BLOB, DECODED)
+    standin.inject_fault("DecodeAuthorizationMessage", "throttle", count=1)
+    retrying = Config(retries={"total_max_attempts": 2, "mode": "standard"})
+
+    decoded = client("sts", config=retrying).decode_authorization_message(EncodedMessage=BLOB)
+
+    assert json.loads(decoded["DecodedMessage"]) == DECODED
+    assert standin.calls() == {"sts:DecodeAuthorizationMessage": 2}
+
+
+@pytest.mark.parametrize(
+    ("service", "kind", "code", "status"),
+    [
+        ("sts", "throttle", "Throttling", 400),
+        ("sts", "unavailable", "ServiceUnavailable", 503),
+        ("sts", "internal", "InternalFailure", 500),
+        ("iam", "throttle", "Throttling", 400),
+        ("backup", "unavailable", "ServiceUnavailableException", 503),
+    ],
+)
+def test_fault_kinds_answer_in_each_services_protocol(
+    standin: AwsStandin, service: str, kind: str, code: str, status: int
+) -> None:
+    standin.inject_fault("*", kind, count=None)
+    calls = {
+        "sts": lambda c: c.get_caller_identity(),
+        "iam": lambda c: c.list_roles(),
+        "backup": lambda c: c.describe_restore_job(RestoreJobId="j"),
+    }
+
+    with pytest.raises(ClientError) as error:
+        calls[service](client(service))
+
+    assert error_code(error) == code
+    assert http_status(error) == status
+
+
+def test_forwarded_calls_can_be_faulted_too(standin: AwsStandin) -> None:
+    standin.inject_fault("sts:AssumeRole", "throttle")
+
+    with pytest.raises(ClientError) as error:
+        assume()
+    assume()
+
+    assert error_code(error) == "Throttling"
+    assert standin.calls() == {"sts:AssumeRole": 2}
+
+
+def test_added_latency_delays_each_call(standin: AwsStandin) -> None:
+    standin.register_blob(BLOB, DECODED)
+    sts = client("sts")
+    sts.decode_authorization_message(EncodedMessage=BLOB)  # connection set up outside the timing
+    standin.set_latency(0.1)
+
+    started = time.perf_counter()
+    sts.decode_authorization_message(EncodedMessage=BLOB)
+    elapsed = time.perf_counter() - started
+    standin.set_latency(0)
+
+    assert 0.1 <= elapsed < 0.5
+
+
+# --- admin endpoints, persistence, subprocess ----------------------------------------------------
+
+
+def test_the_admin_endpoints_drive_the_same_api(standin: AwsStandin) -> None:
+    admin = StandinAdminClient(standin.url)
+    admin.register_blob(BLOB, DECODED)
+    job = admin.seed_restore_job("arn:aws:backup:us-east-1:1:recovery-point:rp", status="COMPLETED")
+    admin.inject_fault("GetCallerIdentity", "throttle")
+
+    client("sts").decode_authorization_message(EncodedMessage=BLOB)
+    with pytest.raises(ClientError):
+        client("sts").get_caller_identity()
+
+    assert client("backup").describe_restore_job(RestoreJobId=job)["Status"] == "COMPLETED"
+    assert admin.calls() == {
+        "sts:DecodeAuthorizationMessage": 1,
+        "sts:GetCallerIdentity": 1,
+        "backup:DescribeRestoreJob": 1,
+    }
+    admin.reset()
+    assert admin.calls() == {}
+    assert admin.restore_jobs() == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        ("faults", {"kind": "explode"}, 400),
+        ("decode", {"blob": "has space", "decoded": {}}, 400),
+        ("restore-jobs", {"recovery_point_arn": "rp", "status": "DONE"}, 400),
+        ("restore-jobs", {"no_such_argument": 1}, 400),
+        ("nothing-here", {}, 404),
+    ],
+)
+def test_bad_admin_requests_are_refused(
+    standin: AwsStandin, path: str, body: dict[str, Any], status: int
+) -> None:
+    answer = requests.post(f"{standin.url}/_standin/{path}", json=body, timeout=5)
+
+    assert answer.status_code == status
+    assert "error" in answer.json()
+
+
+def test_admin_client_raises_on_refusal(standin: AwsStandin) -> None:
+    with pytest.raises(AdminError, match="explode"):
+        StandinAdminClient(standin.url).inject_fault(kind="explode")
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_seeded_state_survives_a_restart_with_a_state_file(
+    moto: MotoThread, tmp_path: Path
+) -> None:
+    state = tmp_path / "standin.json"
+    with AwsStandin(moto.url, state_path=state) as first:
+        first.register_blob(BLOB, DECODED)
+        job = first.seed_restore_job("arn:aws:backup:us-east-1:1:recovery-point:rp")
+
+    with AwsStandin(moto.url, state_path=state) as second:
+        sts = boto3.client("sts", endpoint_url=second.url, config=NO_RETRIES)
+        backup = boto3.client("backup", endpoint_url=second.url, config=NO_RETRIES)
+
+        assert (
+            json.loads(sts.decode_authorization_message(EncodedMessage=BLOB)["DecodedMessage"])
+            == DECODED
+        )
+        assert backup.describe_restore_job(RestoreJobId=job)["Status"] == "FAILED"
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_the_stand_in_runs_as_a_separate_process(moto: MotoThread, tmp_path: Path) -> None:
+    process = start_standin_process(
+        moto.url, state_path=tmp_path / "s.json", log_path=tmp_path / "log"
+    )
+    try:
+        process.admin.register_blob(BLOB, DECODED)
+        sts = boto3.client("sts", endpoint_url=process.url, config=NO_RETRIES)
+
+        decoded = sts.decode_authorization_message(EncodedMessage=BLOB)
+        identity = sts.get_caller_identity()
+
+        assert json.loads(decoded["DecodedMessage"]) == DECODED
+        assert identity["Account"] == "123456789012"
+        assert process.admin.calls() == {
+            "sts:DecodeAuthorizationMessage": 1,
+            "sts:GetCallerIdentity": 1,
+        }
+        assert isinstance(process.admin.health()["moto_url"], str)
+    finally:
+        process.stop()
+
+
+def test_timestamps_parse_as_datetimes(standin: AwsStandin) -> None:
+    created = datetime(2026, 3, 1, 12, 30, 15, 250000).astimezone()
+    job = standin.seed_restore_job("arn:aws:backup:us-east-1:1:recovery-point:rp", created=created)
+
+    described = client("backup").describe_restore_job(RestoreJobId=job)
+
+    assert described["CreationDate"] == created
+    assert isinstance(described["CompletionDate"], datetime)
