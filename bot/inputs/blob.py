@@ -11,6 +11,7 @@ from bot.inputs.limits import (
     MIN_BLOB_CANDIDATE,
     MIN_COMPLETE_BLOB,
     MIN_UNMARKED_LINE,
+    MIN_WRAP_WIDTH,
 )
 from bot.inputs.wrapping import join_wrapped
 
@@ -66,10 +67,14 @@ def _bare(text: str) -> BlobFind | None:
     match = _BARE.fullmatch(text)
     if match is None:
         return None
+    lines = [line.strip() for line in match.group(2).strip().splitlines()]
     pieces = match.group(2).split()
     blob = "".join(pieces)
-    # A wrap splits only at line ends; spaces within a line or a job id mean words, not a blob.
-    if any(" " in line.strip() or "\t" in line.strip() for line in match.group(2).splitlines()):
+    # A wrap splits only at line ends and fills every line but the last: a blank or short line,
+    # spaces in a line or a job id mean words.
+    if "" in lines or len(pieces) != len(lines):
+        return None
+    if any(len(line) < MIN_WRAP_WIDTH for line in lines[:-1]):
         return None
     if len(blob) < MIN_BLOB_CANDIDATE or not _looks_random(blob) or any(map(is_job_id, pieces)):
         return None
@@ -78,8 +83,12 @@ def _bare(text: str) -> BlobFind | None:
 
 
 def _unmarked(text: str) -> BlobFind | None:
+    resume = 0
     for run in _UNMARKED.finditer(text):
+        if run.start() < resume:
+            continue  # a line already read as part of the run before it
         blob, end = join_wrapped(text, run.start())
+        resume = end
         if len(blob) >= MIN_COMPLETE_BLOB and _looks_random(blob):
             cut = _CUT_AFTER.match(text, end) is not None
             return BlobFind(blob, cut or not _complete_length(blob), run.start(), end)

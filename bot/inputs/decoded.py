@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.inputs.decoded_fields import extract_fields
 
-_SIGNAL = re.compile(r"DecodedMessage|\\*+\"(?:allowed|explicitDeny|matchedStatements)\b")
+_SIGNAL = re.compile(r"DecodedMessage|\"(?:allowed|explicitDeny|matchedStatements)\b")
 _DECODED_SHAPE: dict[str, type] = {
     "allowed": bool,
     "explicitDeny": bool,

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any, TypeVar
 
-_ESCAPED_QUOTE = re.compile(r"\\++([\"/])")
-_ESCAPED_NEWLINE = re.compile(r"\\++[nrt]")
+# The lookbehinds make each run of backslashes one attempt, not one per backslash.
+_ESCAPED_QUOTE = re.compile(r"(?<!\\)\\++([\"/])")
+_ESCAPED_NEWLINE = re.compile(r"(?<!\\)\\++[nrt]")
 _ITEMS_OPEN = r"\s*+:\s*+\{\s*+\"items\"\s*+:\s*+\["
 _VALUE = re.compile(r"[\s,]*+\{\s*+\"value\"\s*+:\s*+\"([^\"\n]*+)\"\s*+\}")
 _KEY = re.compile(r"[\s,]*+\{\s*+\"key\"\s*+:\s*+\"([^\"\n]*+)\"\s*+,\s*+\"values\"" + _ITEMS_OPEN)

@@ -1,4 +1,4 @@
-"""The plain-text "User: ... is not authorized to perform: ..." sentence, in each documented form."""
+"""The "User: ... is not authorized to perform: ..." sentence in each documented form."""
 
 from __future__ import annotations
 
