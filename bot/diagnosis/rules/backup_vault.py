@@ -15,8 +15,9 @@ def check(ctx: RuleContext) -> list[Hit]:
     job = ctx.job
     details = base_details(ctx) | {
         "action": "backup:CopyIntoBackupVault",
-        "destination_vault": (job.destination_vault_arn if job else None)
-        or "the destination vault",
-        "source_account": job.account_id if job else "the source account",
     }
+    if job and job.destination_vault_arn:
+        details["destination_vault"] = job.destination_vault_arn
+    if job:
+        details["source_account"] = job.account_id
     return [Hit("BACKUP_VAULT_ACCESS_DENIED", details)]

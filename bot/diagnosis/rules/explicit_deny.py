@@ -32,6 +32,14 @@ def _merged_conditions(statements: list[MatchedStatement]) -> dict[str, list[str
     return merged
 
 
+def _meaning(conditions: dict[str, list[str]], statements_known: bool) -> str:
+    if conditions:
+        return describe_meanings(conditions)
+    if statements_known:
+        return "the statement denies the action outright"
+    return "not known until the encoded message is decoded"
+
+
 def check(ctx: RuleContext) -> list[Hit]:
     """One EXPLICIT_DENY_* finding naming the policy type when the inputs tell it."""
     if ctx.explicit_deny is not True:
@@ -40,12 +48,12 @@ def check(ctx: RuleContext) -> list[Hit]:
     conditions = _merged_conditions(statements)
     sids = ", ".join(s.sid for s in statements if s.sid)
     details = base_details(ctx) | {
-        "sid": sids or ("(no Sid)" if statements else "(not shown)"),
+        "sid": sids or ("no Sid" if statements else "Sid not shown"),
         "conditions": describe_conditions(conditions) if statements else "not shown",
-        "meaning": describe_meanings(conditions) or "the statement denies the action outright",
+        "meaning": _meaning(conditions, bool(statements)),
     }
     if ctx.policy_type == "permissions_boundary":
-        details["sid"] = "(permissions boundary)"
+        details["sid"] = "permissions boundary"
     skip = set()
     if not conditions:
         skip.add("MEET_POLICY_CONDITION")

@@ -10,5 +10,5 @@ def check(ctx: RuleContext) -> list[Hit]:
     """NOT_ALLOWED_BY_GUARDRAIL: the capping policy must allow it; a role Allow would not help."""
     if ctx.explicit_deny is True or ctx.policy_type in (None, "identity"):
         return []
-    details = base_details(ctx) | {"sid": "(none: nothing allowed it)"}
+    details = base_details(ctx) | {"sid": "none: nothing in it allows the action"}
     return [Hit("NOT_ALLOWED_BY_GUARDRAIL", details)]

@@ -15,5 +15,5 @@ def check(ctx: RuleContext) -> list[Hit]:
     tags = missing_request_tags(statements)
     if not tags:
         return []
-    sids = ", ".join(s.sid for s in statements if s.sid) or "(no Sid)"
+    sids = ", ".join(s.sid for s in statements if s.sid) or "no Sid"
     return [Hit("REQUEST_TAG_MISSING", base_details(ctx) | {"tags": ", ".join(tags), "sid": sids})]

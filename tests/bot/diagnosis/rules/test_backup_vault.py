@@ -33,3 +33,11 @@ def test_names_vault_and_source_account(make_ctx: RuleContextFactory, restore_jo
         "111122223333",
     )
     assert hit.details["action"] == "backup:CopyIntoBackupVault"
+
+
+def test_without_a_job_the_vault_and_account_are_unknown(make_ctx: RuleContextFactory) -> None:
+    (hit,) = backup_vault.check(
+        make_ctx(status_text="Access Denied trying to call AWS Backup service")
+    )
+    assert "destination_vault" not in hit.details
+    assert "source_account" not in hit.details

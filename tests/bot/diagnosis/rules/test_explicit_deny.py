@@ -64,7 +64,8 @@ def test_sentence_without_statements_asks_for_the_decoded_message(
         principal_arn=CALLER, action="ec2:RunInstances", explicit_deny=True, policy_type="scp"
     )
     (hit,) = explicit_deny.check(make_ctx(None, sentence))
-    assert (hit.details["sid"], hit.details["conditions"]) == ("(not shown)", "not shown")
+    assert (hit.details["sid"], hit.details["conditions"]) == ("Sid not shown", "not shown")
+    assert hit.details["meaning"] == "not known until the encoded message is decoded"
     assert "DECODE_FULL_MESSAGE" not in hit.skip
 
 
