@@ -146,6 +146,11 @@ class StandinApp:
         }
         self._admin = AdminApi(self)
 
+    @property
+    def local_operations(self) -> list[str]:
+        """The ``service:Operation`` names the stand-in answers itself (the rest go to moto)."""
+        return sorted(f"{service}:{operation}" for service, operation in self._handlers)
+
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         if request.path.startswith(ADMIN_PREFIX):

@@ -1,7 +1,13 @@
-"""Helpers for tests that talk to the AWS stand-in: fake credentials, clients, assumed roles."""
+"""Helpers for tests that talk to the AWS stand-in: fake credentials, clients, assumed roles.
+
+The fixtures are used by assigning them in a test module (``standin = aws_standin_testkit.standin``)
+because this folder's conftest is not the stand-in's to change.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +15,9 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from tests.support.aws_standin import AwsStandin
+from tests.support.moto_server import MotoThread, reset_moto, start_moto_thread
 
 ACCOUNT = "111122223333"
 """The account tests assume roles in (moto's default account is 123456789012)."""
@@ -31,17 +40,28 @@ def use_fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
 
 
-def client(service: str, creds: dict[str, str] | None = None, config: Config = NO_RETRIES) -> Any:
-    """A boto3 client (with ``creds`` from AssumeRole, if given) that finds its endpoint in
-    ``AWS_ENDPOINT_URL_<SERVICE>``."""
-    keys = {}
+@functools.cache
+def _models() -> boto3.session.Session:
+    """One session for every test client, so each service model is loaded once per run."""
+    return boto3.session.Session()
+
+
+def client(
+    service: str,
+    creds: dict[str, str] | None = None,
+    config: Config = NO_RETRIES,
+    region: str = REGION,
+) -> Any:
+    """A boto3 client (with ``creds`` from AssumeRole, else the environment's) that finds its
+    endpoint in ``AWS_ENDPOINT_URL_<SERVICE>``."""
+    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
     if creds:
         keys = {
             "aws_access_key_id": creds["AccessKeyId"],
             "aws_secret_access_key": creds["SecretAccessKey"],
             "aws_session_token": creds["SessionToken"],
         }
-    return boto3.session.Session(**keys).client(service, region_name=REGION, config=config)
+    return _models().client(service, region_name=region, config=config, **keys)
 
 
 def assume(role_name: str = "Reader", account: str = ACCOUNT) -> dict[str, str]:
@@ -59,3 +79,29 @@ def error_code(error: pytest.ExceptionInfo[ClientError]) -> str:
 def http_status(error: pytest.ExceptionInfo[ClientError]) -> int:
     """The HTTP status of a raised ``ClientError``."""
     return int(error.value.response["ResponseMetadata"]["HTTPStatusCode"])
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[MotoThread]:
+    """A moto server in a thread, shared by a test module."""
+    server = start_moto_thread()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Fake credentials for the test (see :func:`use_fake_aws_env`)."""
+    use_fake_aws_env(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def standin(
+    moto: MotoThread, aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[AwsStandin]:
+    """A fresh stand-in on an emptied moto, with ``AWS_ENDPOINT_URL_*`` pointing at it."""
+    reset_moto(moto.url)
+    with AwsStandin(moto.url) as server:
+        for name, value in server.endpoint_env().items():
+            monkeypatch.setenv(name, value)
+        yield server

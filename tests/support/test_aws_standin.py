@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,9 @@ import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.parsers import create_parser
 
+from tests.support import aws_standin_testkit as kit
 from tests.support.aws_standin import AwsStandin, start_standin_process
 from tests.support.aws_standin_admin import AdminError, StandinAdminClient
 from tests.support.aws_standin_iam import SourcedPolicy, evaluate
@@ -26,36 +27,17 @@ from tests.support.aws_standin_testkit import (
     client,
     error_code,
     http_status,
-    use_fake_aws_env,
 )
-from tests.support.aws_standin_wire import ResponseInvalid, success_response
-from tests.support.moto_server import MotoThread, reset_moto, start_moto_thread
+from tests.support.aws_standin_wire import ResponseInvalid, operation_model, success_response
+from tests.support.moto_server import MotoThread
 
 BLOB = "AQoDYXdzEJr-example_Blob-0123456789"
 DECODED = {"allowed": False, "explicitDeny": False, "context": {"action": "iam:PassRole"}}
 
 
-@pytest.fixture(scope="module")
-def moto() -> Iterator[MotoThread]:
-    server = start_moto_thread()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    use_fake_aws_env(monkeypatch, tmp_path)
-
-
-@pytest.fixture
-def standin(
-    moto: MotoThread, aws_env: None, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[AwsStandin]:
-    reset_moto(moto.url)
-    with AwsStandin(moto.url) as server:
-        for name, value in server.endpoint_env().items():
-            monkeypatch.setenv(name, value)
-        yield server
+moto = kit.moto
+aws_env = kit.aws_env
+standin = kit.standin
 
 
 # --- forwarding to moto --------------------------------------------------------------------------
@@ -234,6 +216,52 @@ def test_responses_that_break_the_model_are_never_sent(
 ) -> None:
     with pytest.raises(ResponseInvalid):
         success_response("backup", operation, body)
+
+
+MOMENT = datetime(2026, 2, 3, 4, 5, 6, 789000, tzinfo=UTC)
+RESTORE_JOB = {
+    "AccountId": "111122223333", "RestoreJobId": "J1", "RecoveryPointArn": "arn:rp",
+    "CreationDate": MOMENT, "CompletionDate": MOMENT, "Status": "FAILED", "StatusMessage": "m",
+    "PercentDone": "0.00%", "BackupSizeInBytes": 42, "IamRoleArn": "arn:role", "IsParent": False,
+    "CreatedBy": {"RestoreTestingPlanArn": "arn:plan"}, "ResourceType": "EC2",
+}  # fmt: skip
+ROUND_TRIPS = [
+    ("sts", "DecodeAuthorizationMessage", {"DecodedMessage": json.dumps(DECODED)}),
+    ("iam", "SimulatePrincipalPolicy", {"IsTruncated": False, "EvaluationResults": [{
+        "EvalActionName": "iam:PassRole", "EvalResourceName": "*", "EvalDecision": "allowed",
+        "MatchedStatements": [{"SourcePolicyId": "p", "SourcePolicyType": "role"}],
+        "MissingContextValues": ["aws:SourceIp"], "EvalDecisionDetails": {"user": "allowed"}}]}),
+    ("backup", "DescribeRestoreJob", RESTORE_JOB),
+    ("backup", "ListRestoreJobs", {"RestoreJobs": [RESTORE_JOB], "NextToken": "1"}),
+    ("backup", "GetRestoreJobMetadata", {"RestoreJobId": "J1", "Metadata": {"a": "b"}}),
+    ("backup", "StartRestoreJob", {"RestoreJobId": "J1"}),
+    ("backup", "DescribeBackupJob", {"BackupJobId": "B1", "State": "EXPIRED",
+        "CreationDate": MOMENT, "BackupOptions": {"WindowsVSS": "enabled"},
+        "RecoveryPointLifecycle": {"DeleteAfterDays": 7}, "ChildJobsInState": {"FAILED": 1}}),
+    ("backup", "DescribeCopyJob", {"CopyJob": {"CopyJobId": "C1", "State": "PARTIAL",
+        "CreationDate": MOMENT, "CreatedBy": {"BackupPlanId": "plan"}}}),
+    ("backup", "GetRecoveryPointRestoreMetadata", {"BackupVaultArn": "arn:vault",
+        "RecoveryPointArn": "arn:rp", "RestoreMetadata": {"a": "b"}, "ResourceType": "EC2"}),
+]  # fmt: skip
+
+
+def test_every_locally_answered_operation_has_a_round_trip_case(standin: AwsStandin) -> None:
+    assert sorted(f"{s}:{o}" for s, o, _ in ROUND_TRIPS) == standin.local_operations
+
+
+@pytest.mark.parametrize(("service", "operation", "body"), ROUND_TRIPS, ids=lambda v: str(v)[:30])
+def test_responses_parse_back_to_what_was_sent(
+    service: str, operation: str, body: dict[str, Any]
+) -> None:
+    op = operation_model(service, operation)
+    wire = success_response(service, operation, body)
+
+    parser = create_parser(op.metadata["protocol"])
+    raw = {"status_code": wire.status, "headers": wire.headers, "body": wire.body}
+    parsed = parser.parse(raw, op.output_shape)
+    parsed.pop("ResponseMetadata")
+
+    assert parsed == body
 
 
 def test_query_responses_with_missing_required_members_are_never_sent() -> None:
