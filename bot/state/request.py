@@ -120,3 +120,13 @@ def check_transition(from_states: Collection[RequestState], to_state: RequestSta
     bad = [s for s in from_states if to_state not in TRANSITIONS[s]]
     if bad:
         raise ValueError(f"not a transition of the request state machine: {bad} -> {to_state}")
+
+
+def recorded_by(to_state: RequestState, actor: str, now: float) -> dict[str, Any]:
+    """The fields a transition into ``to_state`` records about who did it and when."""
+    when = datetime.fromtimestamp(now, UTC)
+    if to_state == "FIX_REQUESTED":
+        return {"fix_requested_by": actor, "requested_at": when}
+    if to_state in ("APPROVED", "DENIED"):
+        return {"approver": actor, "decided_at": when}
+    return {}

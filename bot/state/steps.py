@@ -7,7 +7,6 @@ requester, account and plan, cannot change once a fix is requested).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from bot.errors import StaleAction
 from bot.models import FixPlan
@@ -27,21 +26,14 @@ def request_fix(
         raise ValueError(
             f"plan for account {plan.account_id} on a request of account {request.account_id!r}"
         )
-    fields = {
-        "remedy_id": remedy_id,
-        "fix": plan.fix,
-        "plan": plan,
-        "fix_requested_by": actor,
-        "requested_at": _now(store),
-    }
+    fields = {"remedy_id": remedy_id, "fix": plan.fix, "plan": plan}
     return store.transition(request_id, ["DIAGNOSED"], "FIX_REQUESTED", actor, fields)
 
 
 def approve(store: RequestStore, check: ApprovalCheck, request_id: str, approver: str) -> Request:
     """FIX_REQUESTED -> APPROVED by an allowed approver; the first valid click wins."""
     check(store.get(request_id), approver)
-    fields = {"approver": approver, "decided_at": _now(store)}
-    return store.transition(request_id, ["FIX_REQUESTED"], "APPROVED", approver, fields)
+    return store.transition(request_id, ["FIX_REQUESTED"], "APPROVED", approver)
 
 
 def deny(store: RequestStore, check: ApprovalCheck, request_id: str, approver: str) -> Request:
@@ -49,8 +41,7 @@ def deny(store: RequestStore, check: ApprovalCheck, request_id: str, approver: s
     request = store.get(request_id)
     if approver not in (request.requester, request.fix_requested_by):
         check(request, approver)
-    fields = {"approver": approver, "decided_at": _now(store)}
-    return store.transition(request_id, ["FIX_REQUESTED"], "DENIED", approver, fields)
+    return store.transition(request_id, ["FIX_REQUESTED"], "DENIED", approver)
 
 
 def start_revert(
@@ -72,7 +63,3 @@ def start_revert(
         region=grant.region,
         grant_request_id=grant.id,
     )
-
-
-def _now(store: RequestStore) -> datetime:
-    return datetime.fromtimestamp(store.clock(), UTC)

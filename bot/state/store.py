@@ -29,6 +29,7 @@ from bot.state.request import (
     check_transition,
     encode_field,
     from_hash,
+    recorded_by,
     to_hash,
 )
 from bot.state.scripts import ANNOTATE, TRANSITION
@@ -147,13 +148,15 @@ class RequestStore:
     ) -> Request:
         """Move the request to ``to_state`` if it is in one of ``from_states``, atomically.
 
-        Sets ``fields`` (request fields, ``None`` removes one) and appends an audit event with
+        Sets ``fields`` (request fields, ``None`` removes one; who asked or decided, and when, are
+        filled in from ``actor`` unless given) and appends an audit event with
         ``audit_details``; a plan in ``fields`` also records its policy hash, before and after.
         Raises ``StaleAction`` (a ``RequestMoved`` with the current request) when the request
         moved on, expired or is gone, and ``StateUnavailable`` when Redis cannot be reached.
         """
         check_transition(from_states, to_state)
-        fields = dict(fields or {})
+        now = self.clock()
+        fields = recorded_by(to_state, actor, now) | dict(fields or {})
         clash = IMMUTABLE & fields.keys()
         if clash:
             raise ValueError(f"a transition may not set {sorted(clash)}")
@@ -164,7 +167,6 @@ class RequestStore:
             if plan.policy is not None:
                 fields["policy_sha256"] = audit.policy_sha256(plan.policy)
         encoded = {name: encode_field(name, value) for name, value in fields.items()}
-        now = self.clock()
         args: list[EncodableT] = [
             request_id,
             json.dumps(sorted(from_states)),

@@ -7,9 +7,18 @@ import itertools
 import pytest
 import redis
 
-from bot.errors import StaleAction
+from bot.errors import NotAllowed, StaleAction
 from bot.models import RequestState
-from bot.state import TRANSITIONS, Request, RequestMoved, RequestStore, approve, deny, request_fix
+from bot.state import (
+    TRANSITIONS,
+    Request,
+    RequestMoved,
+    RequestStore,
+    approve,
+    deny,
+    request_fix,
+    start_revert,
+)
 from tests.bot.fixes.factories import Clock, diagnosis, grant_plan
 
 TIMEOUT = 3600.0
@@ -251,3 +260,58 @@ def test_every_transition_renews_the_ttl(
     request_fix(store, request.id, "U1", grant_plan(request.id))
 
     assert redis_client.ttl(store.key(request.id)) > 86000
+
+
+def test_who_asked_and_when_are_recorded_even_by_a_bare_transition(
+    store: RequestStore, clock: Clock, redis_client: redis.Redis, redis_prefix: str
+) -> None:
+    request = new_request(store)
+
+    moved = store.transition(request.id, ["DIAGNOSED"], "FIX_REQUESTED", "U_OTHER")
+
+    assert moved.fix_requested_by == "U_OTHER"
+    assert moved.requested_at is not None
+    assert redis_client.zscore(f"{redis_prefix}:pending", request.id) == pytest.approx(clock.now)
+
+
+def refuse_everyone(request: Request, approver: str) -> None:
+    raise NotAllowed("no")
+
+
+def test_the_asker_may_withdraw_but_others_need_the_approval_check(
+    store: RequestStore, clock: Clock
+) -> None:
+    request = request_in(store, clock, "FIX_REQUESTED")
+    with pytest.raises(NotAllowed):
+        deny(store, refuse_everyone, request.id, "U_STRANGER")
+    with pytest.raises(NotAllowed):
+        approve(store, refuse_everyone, request.id, "U_STRANGER")
+
+    withdrawn = deny(store, refuse_everyone, request.id, "U_ASKER")
+
+    assert (withdrawn.state, withdrawn.approver) == ("DENIED", "U_ASKER")
+
+
+def test_a_finished_grant_can_be_reverted_through_a_new_request(
+    store: RequestStore, clock: Clock
+) -> None:
+    grant = request_in(store, clock, "SUCCEEDED")
+
+    undo = start_revert(store, grant.id, "U_BOSS", "C1", "1.1")
+
+    assert (undo.state, undo.grant_request_id, undo.account_id) == (
+        "DIAGNOSED",
+        grant.id,
+        grant.account_id,
+    )
+    assert undo.id != grant.id
+
+
+@pytest.mark.parametrize("state", ["FIX_REQUESTED", "RUNNING", "FAILED", "REVERTED"])
+def test_only_a_finished_grant_can_be_reverted(
+    store: RequestStore, clock: Clock, state: RequestState
+) -> None:
+    request = request_in(store, clock, state)
+
+    with pytest.raises(StaleAction, match="Only a finished permission grant"):
+        start_revert(store, request.id, "U_BOSS", "C1", "1.1")
