@@ -1,0 +1,1 @@
+"""AWS access (STS, Backup, IAM) behind domain errors; never imports Slack."""

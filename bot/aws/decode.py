@@ -86,6 +86,8 @@ class Decoder:
                 rejected.append((account, str(exc.response.get("Error", {}).get("Message", ""))))
             except BotoCoreError as exc:
                 failed.append((account, _mapped(exc, account)))
+            except BackupDoctorError as error:  # e.g. the read role could not be assumed
+                failed.append((account, error))
         if not rejected:
             raise failed[0][1]
         raise _all_rejected(rejected, failed)
@@ -94,7 +96,10 @@ class Decoder:
         # Any regional STS endpoint of the account decodes; use the account's first region.
         sts = self._sessions.client(account.id, "sts", account.regions[0])
         response = sts.decode_authorization_message(EncodedMessage=blob)
-        decoded = json.loads(response["DecodedMessage"])
+        try:
+            decoded = json.loads(response["DecodedMessage"])
+        except ValueError:
+            decoded = None
         if not isinstance(decoded, dict):
             raise BackupDoctorError("STS returned a decoded message that is not a JSON object.")
         return decoded

@@ -88,10 +88,7 @@ class JobFinder:
         no answer within the budget) the AWS error is raised instead. ``AccountUnknown`` when
         the ref names an account that is not configured.
         """
-        places = self._places(ref, channel_default)
-        if len(places) == 1:
-            return self.describe(places[0][0], places[0][1], ref)
-        return self._search(ref, places)
+        return self._search(ref, self._places(ref, channel_default))
 
     def _places(self, ref: JobRef, channel_default: str | None) -> list[Place]:
         if ref.account_id:

@@ -6,15 +6,23 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import boto3
 import pytest
 import redis
+from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from bot.aws.decode import Decoder, DecodeResult
 from bot.aws.sessions import ReadSessions
-from bot.errors import AccountUnknown, AwsThrottled, BotAccessDenied, MessageInvalid
+from bot.errors import (
+    AccountUnknown,
+    AwsThrottled,
+    BackupDoctorError,
+    BotAccessDenied,
+    MessageInvalid,
+)
 from tests.bot.aws.conftest import DEV, PROD, TEST, CallLog
 
 BLOB = "AbCd-_" * 80
@@ -208,3 +216,40 @@ def test_decodes_without_redis_and_warns(
 
     assert result.decoded == DECODED
     assert "Decode cache unavailable" in caplog.text
+
+
+def test_an_account_whose_read_role_cannot_be_assumed_is_skipped(
+    sessions: ReadSessions,
+    base_session: boto3.Session,
+    redis_client: redis.Redis,
+    redis_prefix: str,
+    stub: Callable[[Any], Stubber],
+) -> None:
+    refuse_assume_role(base_session, DEV.read_role_arn)
+    decoded_ok(stub(sessions.client(PROD.id, "sts", PROD.regions[0])))
+
+    result = Decoder(sessions, redis_client, redis_prefix, TTL).decode(BLOB, [DEV.id, PROD.id])
+
+    assert result.account_id == PROD.id
+
+
+def test_a_decoded_message_that_is_not_json_is_an_error(
+    decoder: Decoder, sts: Callable[[str], Stubber]
+) -> None:
+    sts(PROD.id).add_response("decode_authorization_message", {"DecodedMessage": "<html>"})
+
+    with pytest.raises(BackupDoctorError, match="not a JSON object"):
+        decoder.decode(BLOB, [PROD.id])
+
+
+def refuse_assume_role(session: boto3.Session, role_arn: str) -> None:
+    """STS refuses AssumeRole of ``role_arn`` (moto's AssumeRole never does)."""
+
+    def refuse(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if params["body"].get("RoleArn") != role_arn:
+            return None
+        error = {"Code": "AccessDenied", "Message": "not authorized to perform: sts:AssumeRole"}
+        parsed = {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 403}}
+        return AWSResponse("https://sts", 403, {}, None), parsed
+
+    session.events.register("before-call.sts.AssumeRole", refuse)

@@ -78,9 +78,9 @@ def fails(stubber: Stubber, operation: str, code: str = "ResourceNotFoundExcepti
 
 
 def slow(stubber: Stubber, seconds: float) -> None:
-    """Delay every call of the stubbed client, as a slow region would."""
+    """Delay DescribeRestoreJob on the stubbed client, as a slow region would."""
     stubber.client.meta.events.register(
-        "before-parameter-build.backup", lambda **_: time.sleep(seconds)
+        "before-parameter-build.backup.DescribeRestoreJob", lambda **_: time.sleep(seconds)
     )
 
 
