@@ -269,7 +269,7 @@ class BackupService:
                 views = [v for v in views if v.get(key) == params[param]]
         start = int(params.get("NextToken", 0))
         end = start + int(params.get("MaxResults", 1000))
-        members = service_model("backup").shape_for("RestoreJobsListMember").members
+        members = service_model("backup").shape_for("RestoreJobsListMember").members  # type: ignore[attr-defined]
         body: dict[str, Any] = {"RestoreJobs": [_only(v, members) for v in views[start:end]]}
         if end < len(views):
             body["NextToken"] = str(end)

@@ -54,14 +54,15 @@ def client(
 ) -> Any:
     """A boto3 client (with ``creds`` from AssumeRole, else the environment's) that finds its
     endpoint in ``AWS_ENDPOINT_URL_<SERVICE>``."""
-    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    if creds:
-        keys = {
-            "aws_access_key_id": creds["AccessKeyId"],
-            "aws_secret_access_key": creds["SecretAccessKey"],
-            "aws_session_token": creds["SessionToken"],
-        }
-    return _models().client(service, region_name=region, config=config, **keys)
+    creds = creds or {"AccessKeyId": "testing", "SecretAccessKey": "testing"}
+    return _models().client(
+        service,  # type: ignore[call-overload]
+        region_name=region,
+        config=config,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds.get("SessionToken"),
+    )
 
 
 def assume(role_name: str = "Reader", account: str = ACCOUNT) -> dict[str, str]:

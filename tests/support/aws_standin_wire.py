@@ -290,12 +290,11 @@ def _query_value(form: Mapping[str, str], key: str, shape: Shape) -> Any:
         nested = _query_members(form, key + ".", shape)
         return nested or None
     if kind == "list":
-        items = []
-        while (
-            item := _query_value(form, f"{key}.member.{len(items) + 1}", shape.member)
-        ) is not None:  # type: ignore[attr-defined]
+        member: Shape = shape.member  # type: ignore[attr-defined]
+        items: list[Any] = []
+        while (item := _query_value(form, f"{key}.member.{len(items) + 1}", member)) is not None:
             items.append(item)
-        return items if items or f"{key}" in form else None
+        return items if items or key in form else None
     if key not in form:
         return None
     return _scalar(form[key], shape)

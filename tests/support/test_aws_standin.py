@@ -29,7 +29,7 @@ from tests.support.aws_standin_testkit import (
     http_status,
 )
 from tests.support.aws_standin_wire import ResponseInvalid, operation_model, success_response
-from tests.support.moto_server import MotoThread
+from tests.support.moto_server import MotoThread, start_moto_process
 
 BLOB = "AQoDYXdzEJr-example_Blob-0123456789"
 DECODED = {"allowed": False, "explicitDeny": False, "context": {"action": "iam:PassRole"}}
@@ -425,26 +425,28 @@ def test_seeded_state_survives_a_restart_with_a_state_file(
 
 
 @pytest.mark.usefixtures("aws_env")
-def test_the_stand_in_runs_as_a_separate_process(moto: MotoThread, tmp_path: Path) -> None:
-    process = start_standin_process(
-        moto.url, state_path=tmp_path / "s.json", log_path=tmp_path / "log"
+def test_stand_in_and_moto_run_as_separate_processes(tmp_path: Path) -> None:
+    moto_process = start_moto_process(log_path=tmp_path / "moto.log")
+    standin_process = start_standin_process(
+        moto_process.url, state_path=tmp_path / "state.json", log_path=tmp_path / "standin.log"
     )
     try:
-        process.admin.register_blob(BLOB, DECODED)
-        sts = boto3.client("sts", endpoint_url=process.url, config=NO_RETRIES)
+        standin_process.admin.register_blob(BLOB, DECODED)
+        sts = boto3.client("sts", endpoint_url=standin_process.url, config=NO_RETRIES)
 
         decoded = sts.decode_authorization_message(EncodedMessage=BLOB)
         identity = sts.get_caller_identity()
 
         assert json.loads(decoded["DecodedMessage"]) == DECODED
         assert identity["Account"] == "123456789012"
-        assert process.admin.calls() == {
+        assert standin_process.admin.calls() == {
             "sts:DecodeAuthorizationMessage": 1,
             "sts:GetCallerIdentity": 1,
         }
-        assert isinstance(process.admin.health()["moto_url"], str)
+        assert standin_process.admin.health()["moto_url"] == moto_process.url
     finally:
-        process.stop()
+        standin_process.stop()
+        moto_process.stop()
 
 
 def test_timestamps_parse_as_datetimes(standin: AwsStandin) -> None:
