@@ -142,7 +142,7 @@ def error_response(service: str, error: AwsError, protocol: str | None = None) -
 
 
 def to_datetime(value: Any) -> datetime:
-    """A timezone-aware UTC datetime from a datetime, an epoch number or an ISO 8601 string."""
+    """An aware datetime from a datetime, an epoch number or an ISO 8601 string (naive: UTC)."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, int | float):
