@@ -86,7 +86,7 @@ def _run(mode: str, settings: Settings, config: BotConfig) -> int:
 
 
 def _run_all(settings: Settings, config: BotConfig, endpoint: RedisEndpoint) -> int:
-    worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"])  # noqa: S603
+    worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"])
     logger.info("started an rq worker process (pid %s)", worker.pid)
     try:
         if settings.slack_app_token:
@@ -102,8 +102,10 @@ def _run_all(settings: Settings, config: BotConfig, endpoint: RedisEndpoint) -> 
 
 def _serve_http(settings: Settings, config: BotConfig, redis_url: str) -> int:
     from bot.app import build_services
+    from bot.observability.metrics import reset_multiprocess_dir
     from bot.web import GunicornServer, create_web_app, gunicorn_options
 
+    reset_multiprocess_dir()  # gunicorn workers share one metrics directory; start it clean
     logger.info("HTTP mode: POST /slack/events on port %s", settings.port)
     GunicornServer(
         lambda: create_web_app(build_services(settings, config, redis_url)),
@@ -121,7 +123,7 @@ def _serve_socket(settings: Settings, config: BotConfig, redis_url: str) -> int:
     services = build_services(settings, config, redis_url)
     app = create_app(services, socket_mode=True)
     logger.info("Socket Mode: connecting to Slack (no public URL needed)")
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
     return 0
 
 

@@ -18,7 +18,16 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.approvals import ApprovalPolicy
 from bot.config import BotConfig, Settings
+from bot.conversation import Conversation
+from bot.fix_flow import FixFlow
+from bot.jobs import enqueue_fix, queue_name
+from bot.observability.metrics import record_aws_call
+from bot.replies import Replies
+from bot.runtime import ReadSide, build_read_side
+from bot.slack_directory import SlackUserDirectory
+from bot.state import Request, RequestStore
 from bot.work import WorkPool
 
 logger = logging.getLogger(__name__)
@@ -33,6 +42,10 @@ class Services:
     redis: redis.Redis
     slack: WebClient
     work: WorkPool
+    read: ReadSide
+    store: RequestStore
+    conversation: Conversation
+    fix_flow: FixFlow
 
     @property
     def prefix(self) -> str:
@@ -73,14 +86,39 @@ def build_redis(url: str) -> redis.Redis:
 
 
 def build_services(settings: Settings, config: BotConfig, redis_url: str) -> Services:
-    """Build the process's clients (Redis, Slack) and its work pool."""
+    """Build the process's clients (Redis, Slack, AWS read side) and the services over them."""
+    from rq import Queue
+
+    redis_client = build_redis(redis_url)
+    slack = build_slack_client(settings)
+    prefix = settings.redis_prefix
+    read = build_read_side(config, redis_client, prefix, on_call=record_aws_call)
+    store = RequestStore.from_config(redis_client, prefix, config)
+    replies = Replies(slack)
+    conversation = Conversation(read.pipeline, store, replies, lambda a: _label(config, a))
+    queue = Queue(queue_name(prefix), connection=redis_client)
+
+    def enqueue(request: Request) -> None:
+        enqueue_fix(store, queue, request, "web")
+
+    policy = ApprovalPolicy(config.accounts, SlackUserDirectory(slack))
+    fix_flow = FixFlow(config, store, policy, read.sessions, replies, slack, enqueue)
     return Services(
         settings=settings,
         config=config,
-        redis=build_redis(redis_url),
-        slack=build_slack_client(settings),
+        redis=redis_client,
+        slack=slack,
         work=WorkPool(settings.work_threads),
+        read=read,
+        store=store,
+        conversation=conversation,
+        fix_flow=fix_flow,
     )
+
+
+def _label(config: BotConfig, account_id: str | None) -> str | None:
+    account = config.account(account_id)
+    return account.label if account else account_id
 
 
 def create_app(services: Services, *, socket_mode: bool = False) -> App:

@@ -94,7 +94,11 @@ def _print(diagnosis: Diagnosis, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(to_contract_json(diagnosis), indent=2, default=str))
         return
-    print(render_text(diagnosis, color=sys.stdout.isatty()))
+    text = render_text(diagnosis)
+    if sys.stdout.isatty():  # colour only for people, never in pipes or files
+        headline, _, rest = text.partition("\n")
+        text = f"\033[1m{headline}\033[0m\n{rest}"
+    print(text)
 
 
 if __name__ == "__main__":

@@ -42,11 +42,12 @@ class AccountConfig(BaseModel):
     approvers: list[str] = Field(default_factory=list)
     approver_groups: list[str] = Field(default_factory=list)
 
-    @field_validator("id")
+    @field_validator("id", mode="before")
     @classmethod
-    def _account_id(cls, value: str) -> str:
-        if not ACCOUNT_ID.match(value):
-            raise ValueError("must be 12 digits, quoted in YAML (\"111122223333\")")
+    def _account_id(cls, value: object) -> str:
+        # an unquoted id is a YAML number and has lost any leading zero: insist on quotes
+        if not isinstance(value, str) or not ACCOUNT_ID.match(value):
+            raise ValueError('must be 12 digits, quoted in YAML ("111122223333")')
         return value
 
     @field_validator("read_role_arn", "fix_role_arn")

@@ -128,7 +128,7 @@ class Finding(_Frozen):
 
 
 class Remedy(_Frozen):
-    """One way to resolve a finding. ``fix`` names a fix-catalogue entry when the bot can apply it."""
+    """One way to resolve a finding; ``fix`` names the fix-catalogue entry the bot can apply."""
 
     id: str
     title: str

@@ -6,13 +6,13 @@ way is a ``BackupDoctorError`` that says what to do next.
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from bot.aws.decode import Decoder
+from bot.aws.jobs import JobFinder
 from bot.config import BotConfig
 from bot.diagnosis import diagnose
 from bot.errors import AccountUnknown, InputUnusable, MessageTruncated
 from bot.inputs import parse_input
-from bot.models import Diagnosis, Job, JobRef, ParsedInput, Rejection
+from bot.models import Diagnosis, Job, ParsedInput, Rejection
 
 TRUNCATED_NEXT_STEP = (
     "Paste the whole message (it is one long line of letters, digits, - and _), or give me the "
@@ -20,23 +20,10 @@ TRUNCATED_NEXT_STEP = (
 )
 
 
-class DecodeResultLike(Protocol):
-    account_id: str
-    decoded: dict[str, object]
-
-
-class Decoding(Protocol):
-    def decode(self, blob: str, account_ids: list[str]) -> DecodeResultLike: ...
-
-
-class JobLookup(Protocol):
-    def find(self, ref: JobRef, channel_default: str | None = None) -> Job: ...
-
-
 class Pipeline:
     """Turns text into a Diagnosis using the read-only AWS access it is given."""
 
-    def __init__(self, config: BotConfig, decoder: Decoding, jobs: JobLookup) -> None:
+    def __init__(self, config: BotConfig, decoder: Decoder, jobs: JobFinder) -> None:
         self._config = config
         self._decoder = decoder
         self._jobs = jobs
@@ -48,7 +35,7 @@ class Pipeline:
         account_id: str | None = None,
         region: str | None = None,
     ) -> Diagnosis:
-        """Diagnose whatever the user pasted; ``account_id``/``region`` override the text's hints."""
+        """Diagnose what the user pasted; ``account_id``/``region`` override the text's hints."""
         parsed = parse_input(text)
         if isinstance(parsed, Rejection):
             raise InputUnusable(parsed.message)
@@ -100,7 +87,9 @@ class Pipeline:
         if parsed.truncated:
             if parsed.sentence is not None or parsed.decoded is not None:
                 return None  # explain from what the text says; the card notes the cut message
-            raise MessageTruncated("This encoded message is cut off, so AWS cannot decode it.", TRUNCATED_NEXT_STEP)
+            raise MessageTruncated(
+                "This encoded message is cut off, so AWS cannot decode it.", TRUNCATED_NEXT_STEP
+            )
         first = job.account_id if job else parsed.account_id
         order = [first] if first and self._config.account(first) else []
         order += [a.id for a in self._config.accounts_in_order(channel_id) if a.id not in order]

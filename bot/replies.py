@@ -67,8 +67,11 @@ class Replies:
         except SlackApiError as exc:
             if exc.response.get("error") not in NOT_IN_CHANNEL or not origin.response_url:
                 raise
-            logger.info("cannot post in %s (%s): answering through response_url",
-                        origin.channel_id, exc.response.get("error"))
+            logger.info(
+                "cannot post in %s (%s): answering through response_url",
+                origin.channel_id,
+                exc.response.get("error"),
+            )
             self._via_response_url(origin.response_url, blocks, text, invite_hint=True)
             return None, None
 

@@ -1,7 +1,8 @@
 """HTTP mode: Flask routes around Bolt's adapter, served by gunicorn (a production server).
 
-``POST /slack/events`` takes commands, interactivity, shortcuts and events; ``GET /healthz`` says the
-process is alive; ``GET /readyz`` says Redis answers (503 otherwise); ``GET /metrics`` is Prometheus.
+``POST /slack/events`` takes commands, interactivity, shortcuts and events; ``GET /healthz`` says
+the process is alive; ``GET /readyz`` says Redis answers (503 otherwise); ``GET /metrics`` is
+Prometheus.
 """
 
 from __future__ import annotations

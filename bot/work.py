@@ -12,6 +12,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from bot.errors import BackupDoctorError
+
 logger = logging.getLogger(__name__)
 
 ErrorReporter = Callable[[BaseException], None]
@@ -36,6 +38,12 @@ class WorkPool:
         def run() -> Any:
             try:
                 return context.run(task, *args)
+            except BackupDoctorError as exc:
+                # expected (bad input, not allowed, stale button): the user is told, no traceback
+                logger.info("%s: %s", exc.code, exc.user_message)
+                if on_error is not None:
+                    context.run(on_error, exc)
+                return None
             except Exception as exc:
                 logger.exception("background task %s failed", getattr(task, "__name__", task))
                 if on_error is not None:

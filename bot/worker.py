@@ -10,16 +10,27 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
+import time
 
 from rq import Queue
 from rq.worker import HerokuWorker
 
 from bot.config import BotConfig, Settings
+from bot.errors import BackupDoctorError
+from bot.jobs import WorkerContext, recover_orphans
+from bot.observability.metrics import (
+    reset_multiprocess_dir,
+    start_worker_metrics_server,
+    worker_metrics_port,
+)
 
 logger = logging.getLogger(__name__)
 
 #: seconds a fix may keep running after SIGTERM before it is interrupted and handed back
 HEROKU_SHUTDOWN_DELAY = 20
+#: how often the worker expires stale requests and requeues fixes orphaned by a dead worker
+SWEEP_SECONDS = 30
 
 
 def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
@@ -36,7 +47,27 @@ def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
         name=f"backup-doctor-{socket.gethostname()}-{os.getpid()}",
     )
     worker.imminent_shutdown_delay = HEROKU_SHUTDOWN_DELAY
+    reset_multiprocess_dir()
+    start_worker_metrics_server(worker_metrics_port(), queue_depth=lambda: queue.count)
     requeued = jobs.recover_orphans(context, queue)
     logger.info("worker ready on queue %s (%d orphaned fix(es) requeued)", queue.name, requeued)
+    _start_sweeper(context, queue)
     worker.work(with_scheduler=True, logging_level=settings.log_level.upper())
     return 0
+
+
+def _start_sweeper(context: WorkerContext, queue: Queue) -> None:
+    """Every SWEEP_SECONDS: expire unapproved requests, requeue fixes whose worker died."""
+
+    def sweep() -> None:
+        while True:
+            time.sleep(SWEEP_SECONDS)
+            try:
+                expired = context.store.expire_stale()
+                requeued = recover_orphans(context, queue)
+                if expired or requeued:
+                    logger.info("sweep: %d expired, %d requeued", len(expired), requeued)
+            except BackupDoctorError as exc:
+                logger.warning("sweep skipped: %s", exc.user_message)
+
+    threading.Thread(target=sweep, name="sweeper", daemon=True).start()

@@ -24,7 +24,10 @@ def register(app: App, services: Services) -> None:
         block = values.get(slack_ids.MODAL_TEXT_BLOCK) or {}
         text = ((block.get(slack_ids.MODAL_TEXT_ACTION) or {}).get("value") or "").strip()
         if not text:
-            ack(response_action="errors", errors={slack_ids.MODAL_TEXT_BLOCK: "Paste an error first."})
+            ack(
+                response_action="errors",
+                errors={slack_ids.MODAL_TEXT_BLOCK: "Paste an error first."},
+            )
             return
         ack()
         # no channel (opened from a DM or the App Home): answer in a DM with the asker

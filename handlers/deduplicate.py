@@ -34,7 +34,9 @@ def delivery_key(body: dict[str, Any], raw_body: str) -> str:
 
 def register(app: App, services: Services) -> None:
     @app.middleware
-    def deduplicate(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
+    def deduplicate(
+        req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
         key = f"{services.prefix}:dedup:{delivery_key(req.body, req.raw_body)}"
         try:
             first = claim_once(services.redis, key, DEDUP_SECONDS)

@@ -10,4 +10,6 @@ from handlers.fix_button import register_button
 
 
 def register(app: App, services: Services) -> None:
-    register_button(app, services, slack_ids.REQUEST_FIX_PATTERN, lambda: services.fix_flow.request_fix)
+    register_button(
+        app, services, slack_ids.REQUEST_FIX_PATTERN, lambda: services.fix_flow.request_fix
+    )

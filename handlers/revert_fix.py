@@ -10,4 +10,6 @@ from handlers.fix_button import register_button
 
 
 def register(app: App, services: Services) -> None:
-    register_button(app, services, slack_ids.ACTION_REVERT, lambda: services.fix_flow.request_revert)
+    register_button(
+        app, services, slack_ids.ACTION_REVERT, lambda: services.fix_flow.request_revert
+    )

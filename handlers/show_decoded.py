@@ -1,4 +1,4 @@
-""""Show decoded message": the full decoded JSON, to the person who asked and nobody else."""
+""" "Show decoded message": the full decoded JSON, to the person who asked and nobody else."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: a real Redis (REDIS_URL or the embedded server), isolated per test.
+"""Fixtures shared by every test: a real Redis (REDIS_URL or the embedded server), per-test keys.
 
 Each test gets its own key prefix and its keys are deleted afterwards, so tests can share one
 server (and a developer's Redis) without seeing each other's data.

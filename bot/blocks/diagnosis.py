@@ -21,22 +21,32 @@ _SEVERITY = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 def diagnosis_card(
     diagnosis: Diagnosis,
     *,
-    request_id: str,
+    request_id: str | None,
     account_label: str | None,
     requester: str | None = None,
 ) -> list[Block]:
-    """The answer to one question, for the channel: headline, why, evidence, remedies, links."""
+    """The answer to one question, for the channel: headline, why, evidence, remedies, links.
+
+    ``request_id`` is None when the request could not be saved (Redis down): the card then has
+    no buttons that would act on it, and says so.
+    """
     blocks: list[Block] = [section(headline(diagnosis))]
     blocks += _why(diagnosis)
     blocks += evidence_blocks(diagnosis, account_label)
     remedies = ordered(diagnosis.remedies)
     if remedies:
         blocks += [DividerBlock(), remedies_section(remedies)]
+    asked = f" · asked by {mention(requester)}" if requester else ""
+    if request_id is None:
+        links = _link_buttons(diagnosis)
+        if links:
+            blocks.append(actions(links, slack_ids.BLOCK_REMEDIES))
+        blocks.append(context(f"Fix buttons are off: I could not save this request.{asked}"))
+        return blocks[: limits.MESSAGE_BLOCKS]
     buttons = remedy_buttons(remedies, request_id=request_id, job=diagnosis.job)
     buttons += _other_buttons(diagnosis, request_id)
     if buttons:
         blocks.append(actions(buttons, slack_ids.block_id(slack_ids.BLOCK_REMEDIES, request_id)))
-    asked = f" · asked by {mention(requester)}" if requester else ""
     blocks.append(context(f"Request {code(request_id, 140)}{asked}"))
     return blocks[: limits.MESSAGE_BLOCKS]
 
@@ -96,6 +106,11 @@ def _other_buttons(diagnosis: Diagnosis, request_id: str) -> list[ButtonElement]
         found.append(
             button("Show decoded message (only you)", slack_ids.ACTION_SHOW_DECODED, value)
         )
+    return found + _link_buttons(diagnosis)
+
+
+def _link_buttons(diagnosis: Diagnosis) -> list[ButtonElement]:
+    found: list[ButtonElement] = []
     job_url = job_console_url(diagnosis.job) if diagnosis.job else None
     if job_url:
         found.append(link_button("Open job in AWS Backup", slack_ids.ACTION_OPEN_JOB, job_url))

@@ -13,7 +13,9 @@ from slack_sdk.signature import SignatureVerifier
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 
 
-def signed_headers(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+def signed_headers(
+    body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None
+) -> dict[str, str]:
     """The X-Slack-Signature and X-Slack-Request-Timestamp headers for ``body``."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)

@@ -1,7 +1,8 @@
 """A local stand-in for the Slack Web API: a real HTTP server that records calls and answers them.
 
 ``slack_sdk`` clients reach it through ``base_url`` (the bot's ``SLACK_API_URL``). It answers the
-methods the bot uses, serves ``response_url`` posts under ``/response/<id>``, and can be told to fail
+methods the bot uses, serves ``response_url`` posts under ``/response/<id>``, and can be told to
+fail
 (429 with ``Retry-After``, 5xx) to test the bot's retries. It runs in a thread of the test process;
 the processes under test reach it over loopback.
 """

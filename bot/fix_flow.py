@@ -1,0 +1,173 @@
+"""The buttons' side of the fix flow, run in the web process after each ack.
+
+Request a fix -> plan it with the read role and post the approval card; approve / deny (never your
+own request; the first valid click wins) -> enqueue for a worker; retry; revert a finished grant.
+Each step re-reads the request from Redis; a button value is only a pointer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot import blocks
+from bot.approvals import ApprovalPolicy, approver_mentions
+from bot.aws.sessions import ReadSessions
+from bot.config import BotConfig
+from bot.errors import AccountUnknown, NotAllowed
+from bot.fixes import plan_fix, plan_revert, policy_diff
+from bot.models import Remedy
+from bot.replies import Origin, Replies
+from bot.slack_ids import decode_value
+from bot.state import Request, RequestStore, approve, deny, request_fix, start_revert
+
+logger = logging.getLogger(__name__)
+
+Enqueue = Callable[[Request], None]
+
+
+class FixFlow:
+    """Carries a request from "fix requested" to "queued for a worker", with four eyes."""
+
+    def __init__(
+        self,
+        config: BotConfig,
+        store: RequestStore,
+        policy: ApprovalPolicy,
+        sessions: ReadSessions,
+        replies: Replies,
+        slack: WebClient,
+        enqueue: Enqueue,
+    ) -> None:
+        self._config = config
+        self._store = store
+        self._policy = policy
+        self._sessions = sessions
+        self._replies = replies
+        self._slack = slack
+        self._enqueue = enqueue
+
+    @staticmethod
+    def origin_of(body: dict[str, Any]) -> Origin:
+        """Where a button was clicked: the clicker, the channel and the card's thread."""
+        message = body.get("message") or {}
+        container = body.get("container") or {}
+        return Origin(
+            user_id=body["user"]["id"],
+            channel_id=(body.get("channel") or {}).get("id") or container.get("channel_id"),
+            thread_ts=message.get("thread_ts") or container.get("thread_ts") or message.get("ts"),
+            response_url=body.get("response_url"),
+        )
+
+    def show_decoded(self, value: str, user_id: str, trigger_id: str, origin: Origin) -> None:
+        """Open the full decoded message for the person who asked; refuse everyone else."""
+        request = self._store.get(decode_value(value)[0])
+        if user_id != request.requester:
+            raise NotAllowed(
+                "Only the person who asked can see the decoded message: it can hold "
+                "privileged detail.",
+                "Run /decode-backup-error on the same error to see it yourself.",
+            )
+        decoded = request.diagnosis.decoded_message
+        if not decoded:
+            raise NotAllowed("There is no decoded message for this request.")
+        self._slack.views_open(trigger_id=trigger_id, view=blocks.decoded_view(decoded))
+
+    def request_fix(self, value: str, user_id: str, origin: Origin) -> None:
+        """Plan the chosen remedy (read role only), record it and ask the approvers."""
+        request_id, remedy_id = decode_value(value)
+        request = self._store.get(request_id)
+        remedy = _automatic_remedy(request, remedy_id)
+        account = self._account(request.account_id)
+        iam = self._sessions.client(account.id, "iam", request.region or account.regions[0])
+        plan = plan_fix(request.diagnosis, remedy, request_id, iam, simulate=True)
+        request = request_fix(self._store, request_id, user_id, plan, remedy.id)
+        self._post_approval_card(request, remedy.title)
+
+    def request_revert(self, value: str, user_id: str, origin: Origin) -> None:
+        """Start a revert request for a finished grant: it needs approval like any change."""
+        grant = self._store.get(decode_value(value)[0])
+        revert = start_revert(self._store, grant.id, user_id, grant.channel_id, grant.thread_ts)
+        account = self._account(grant.account_id)
+        assert grant.plan is not None  # start_revert checked it
+        iam = self._sessions.client(account.id, "iam", grant.region or account.regions[0])
+        plan = plan_revert(grant.plan, iam)
+        revert = request_fix(self._store, revert.id, user_id, plan, "REVERT_GRANT")
+        self._post_approval_card(revert, "Revert the permission grant")
+
+    def approve(self, value: str, user_id: str, origin: Origin) -> None:
+        """Approve (checked: allowed approver, not the requester) and hand it to a worker."""
+        request = approve(self._store, self._policy.check, decode_value(value)[0], user_id)
+        self._refresh_approval_card(request)
+        self._enqueue(request)
+
+    def deny(self, value: str, user_id: str, origin: Origin) -> None:
+        """Deny (an approver) or withdraw (the person who asked)."""
+        request = deny(self._store, self._policy.check, decode_value(value)[0], user_id)
+        self._refresh_approval_card(request)
+
+    def retry(self, value: str, user_id: str, origin: Origin) -> None:
+        """Run a failed fix again: the approval rules apply again to whoever clicks."""
+        request = self._store.get(decode_value(value)[0])
+        self._policy.check(request, user_id)
+        self._enqueue(request)
+
+    def _account(self, account_id: str) -> Any:
+        account = self._config.account(account_id)
+        if account is None:
+            raise AccountUnknown(
+                "I can't tell which configured AWS account this request belongs to.",
+                "Fixes need a configured account: add it to the accounts file.",
+            )
+        return account
+
+    def _post_approval_card(self, request: Request, remedy_title: str) -> None:
+        assert request.plan is not None
+        account = self._account(request.account_id)
+        card = blocks.approval_card(
+            request.plan,
+            request_id=request.id,
+            requester=request.fix_requested_by or request.requester,
+            remedy_title=remedy_title,
+            state=request.state,
+            diff=policy_diff(request.plan),
+        )
+        text = f"Approval needed from {approver_mentions(account)}: {request.plan.summary}"
+        ts = self._replies.in_thread(request.channel_id, request.thread_ts, blocks=card, text=text)
+        self._store.set_message_ts(request.id, ts)
+
+    def _refresh_approval_card(self, request: Request) -> None:
+        if request.plan is None or not request.message_ts:
+            return
+        card = blocks.approval_card(
+            request.plan,
+            request_id=request.id,
+            requester=request.fix_requested_by or request.requester,
+            remedy_title=_remedy_title(request),
+            state=request.state,
+            decided_by=request.approver,
+            decided_at=request.decided_at,
+            diff=policy_diff(request.plan),
+        )
+        text = f"{request.state.title()}: {request.plan.summary}"
+        self._replies.update(request.channel_id, request.message_ts, blocks=card, text=text)
+
+
+def _automatic_remedy(request: Request, remedy_id: str) -> Remedy:
+    remedy = next((r for r in request.diagnosis.remedies if r.id == remedy_id), None)
+    if remedy is None or not remedy.automatic or remedy.fix is None:
+        raise NotAllowed(
+            "I can't carry this remedy out myself.",
+            "Follow its steps on the card, or ask the policy owner it names.",
+        )
+    return remedy
+
+
+def _remedy_title(request: Request) -> str:
+    if request.fix == "REVERT_GRANT":
+        return "Revert the permission grant"
+    remedy = next((r for r in request.diagnosis.remedies if r.id == request.remedy_id), None)
+    return remedy.title if remedy else (request.fix or "Fix")

@@ -1,0 +1,276 @@
+"""rq jobs: a job names a request id, never an API call; the worker re-reads and re-checks it.
+
+``run_fix``: QUEUED -> RUNNING -> apply the catalogue fix with the fix role (fresh session per fix,
+approver as SourceIdentity) -> follow the restore -> SUCCEEDED | FAILED, posting progress and the
+outcome in the request's thread. Transient AWS errors hand the request back to the queue; a killed
+worker's requests are found and requeued by ``recover_orphans`` (fixes are idempotent).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job as RqJob
+from rq.job import JobStatus
+
+from bot import blocks
+from bot.approvals import ApprovalPolicy
+from bot.aws.sessions import fix_session
+from bot.blocks.progress import progress_line
+from bot.config import BotConfig
+from bot.conversation import Conversation
+from bot.errors import BackupDoctorError
+from bot.fixes import RestoreStatus, TransientFixError, apply_fix, follow_restore
+from bot.fixes.outcome import FixOutcome
+from bot.replies import Origin, Replies
+from bot.state import Request, RequestStore
+from bot.state.redis_errors import text
+
+logger = logging.getLogger(__name__)
+
+#: the longest a worker follows a re-run restore before reporting it still running
+FOLLOW_RESTORE_SECONDS = 45 * 60
+#: rq kills a job running longer than this (must exceed the follow time)
+JOB_TIMEOUT_SECONDS = FOLLOW_RESTORE_SECONDS + 10 * 60
+#: transient failures (throttling, network) are retried with these pauses
+RETRY = Retry(max=3, interval=[10, 30, 60])
+ACTIVE_STATES = ("APPROVED", "QUEUED", "RUNNING")
+
+
+def queue_name(prefix: str) -> str:
+    """The rq queue of fixes (defined once: web enqueues, worker listens)."""
+    return f"{prefix}-fixes"
+
+
+@dataclass
+class WorkerContext:
+    """What jobs use, built once in the worker before it forks."""
+
+    config: BotConfig
+    store: RequestStore
+    policy: ApprovalPolicy
+    replies: Replies
+    conversation: Conversation
+    rq_redis: redis.Redis
+    prefix: str
+
+    def request_keys(self) -> list[bytes]:
+        """Every stored request's key (requests expire, so this stays small)."""
+        return list(self.rq_redis.scan_iter(match=f"{self.prefix}:req:*", count=500))
+
+
+_context: WorkerContext | None = None
+
+
+def install(context: WorkerContext) -> None:
+    """Make ``context`` the one jobs use (the worker calls it before working)."""
+    global _context
+    _context = context
+
+
+def _current() -> WorkerContext:
+    if _context is None:
+        raise RuntimeError("run_fix runs only inside `python -m bot worker`")
+    return _context
+
+
+def job_id_for(request: Request) -> str:
+    """One rq job per request attempt: a duplicate enqueue of the same attempt is refused."""
+    return f"fix-{request.id}-{request.retries}-{request.attempts}"
+
+
+def enqueue_fix(store: RequestStore, queue: Queue, request: Request, actor: str) -> Request:
+    """Move an approved (or failed, for a retry) request to QUEUED and enqueue it exactly once."""
+    fields: dict[str, Any] = {}
+    if request.state == "FAILED":
+        fields["retries"] = request.retries + 1
+    queued = store.transition(request.id, [request.state], "QUEUED", actor, fields or None)
+    try:
+        queue.enqueue(
+            run_fix,
+            queued.id,
+            job_id=job_id_for(queued),
+            unique=True,
+            retry=RETRY,
+            job_timeout=JOB_TIMEOUT_SECONDS,
+            failure_ttl=7 * 24 * 3600,
+            result_ttl=24 * 3600,
+        )
+    except DuplicateJobError:
+        logger.info("fix for request %s is already queued", queued.id)
+    return queued
+
+
+def run_fix(request_id: str) -> str:
+    """Carry out one approved fix; returns the final state."""
+    ctx = _current()
+    request = ctx.store.get(request_id)
+    if request.state != "QUEUED" or request.plan is None:
+        logger.warning("refusing request %s in state %s", request_id, request.state)
+        return request.state
+    try:
+        ctx.policy.check(request, request.approver or "")
+    except BackupDoctorError as exc:
+        return _fail(ctx, request, f"The approval is no longer valid: {exc.user_message}", False)
+    request = ctx.store.transition(request_id, ["QUEUED"], "RUNNING", "worker")
+    try:
+        outcome = _apply(ctx, request)
+    except TransientFixError as exc:
+        ctx.store.transition(
+            request_id, ["RUNNING"], "QUEUED", "worker", {"result": exc.user_message}
+        )
+        raise  # rq retries it (RETRY); the request is QUEUED again
+    except BackupDoctorError as exc:
+        return _fail(ctx, request, exc.user_message, True)
+    return _finish(ctx, request, outcome)
+
+
+def _apply(ctx: WorkerContext, request: Request) -> tuple[FixOutcome, RestoreStatus | None]:
+    assert request.plan is not None
+    account = ctx.config.account(request.account_id)
+    if account is None:
+        raise BackupDoctorError(f"Account {request.account_id} is no longer configured.")
+    session = fix_session(account, request.id, request.approver)
+    stage = "starting_restore" if request.fix == "RESTORE_WITHOUT_IAM_ROLE" else "applying_policy"
+    _progress(ctx, request, stage)
+    outcome = apply_fix(request.plan, request.id, session, run=request.retries)
+    if outcome.restore_job_id is None:
+        return outcome, None
+    _progress(ctx, request, "restore_running", outcome.restore_job_id)
+    backup = session.client("backup", region_name=request.plan.region)
+    status = follow_restore(
+        backup,
+        outcome.restore_job_id,
+        lambda s: logger.info(
+            "restore %s: %s %s%%", outcome.restore_job_id, s["status"], s.get("percent_done")
+        ),
+        FOLLOW_RESTORE_SECONDS,
+    )
+    return outcome, status
+
+
+def _finish(
+    ctx: WorkerContext, request: Request, result: tuple[FixOutcome, RestoreStatus | None]
+) -> str:
+    outcome, status = result
+    fields: dict[str, Any] = {"restore_job_id": outcome.restore_job_id, "result": outcome.summary}
+    if status is not None and status["status"] != "COMPLETED":
+        message = status.get("status_message") or f"The restore ended as {status['status']}."
+        ctx.store.transition(
+            request.id, ["RUNNING"], "FAILED", "worker", {**fields, "result": message}
+        )
+        _post_outcome(ctx, request, "FAILED", message, retryable=True)
+        _diagnose_again(ctx, request, message)
+        return "FAILED"
+    done = ctx.store.transition(request.id, ["RUNNING"], "SUCCEEDED", "worker", fields)
+    if request.fix == "REVERT_GRANT" and request.grant_request_id:
+        ctx.store.transition(request.grant_request_id, ["SUCCEEDED"], "REVERTED", "worker")
+        _post_outcome(ctx, done, "REVERTED", outcome.summary)
+        return "SUCCEEDED"
+    created = status.get("created_resource_arn") if status else None
+    _post_outcome(ctx, done, "SUCCEEDED", created or outcome.summary)
+    return "SUCCEEDED"
+
+
+def _fail(ctx: WorkerContext, request: Request, reason: str, retryable: bool) -> str:
+    ctx.store.transition(request.id, [request.state], "FAILED", "worker", {"result": reason})
+    _post_outcome(ctx, request, "FAILED", reason, retryable=retryable)
+    return "FAILED"
+
+
+def _progress(ctx: WorkerContext, request: Request, stage: Any, job_id: str | None = None) -> None:
+    card = blocks.progress_card(stage, request_id=request.id, job_id=job_id)
+    _post(ctx, request, card, progress_line(stage, job_id, None))
+
+
+def _post_outcome(
+    ctx: WorkerContext, request: Request, outcome: Any, reason: str, retryable: bool = False
+) -> None:
+    assert request.plan is not None
+    card = blocks.outcome_card(
+        request.plan, outcome, request_id=request.id, reason=reason, retryable=retryable
+    )
+    _post(ctx, request, card, f"Fix {outcome.lower()}: {reason}")
+
+
+def _post(ctx: WorkerContext, request: Request, card: list[Any], fallback: str) -> None:
+    if not request.channel_id or not request.thread_ts:
+        return
+    try:
+        ctx.replies.in_thread(request.channel_id, request.thread_ts, blocks=card, text=fallback)
+    except Exception:
+        # the fix itself must not fail because Slack is down: the audit trail has the outcome
+        logger.exception("could not post to Slack for request %s", request.id)
+
+
+def _diagnose_again(ctx: WorkerContext, request: Request, status_message: str) -> None:
+    """If the re-run failed too, explain that failure in the same thread."""
+    origin = Origin(
+        user_id=request.fix_requested_by or request.requester,
+        channel_id=request.channel_id,
+        thread_ts=request.thread_ts,
+    )
+    try:
+        ctx.conversation.explain(status_message, origin, request.account_id, request.region)
+    except Exception:
+        logger.exception("could not diagnose the failed re-run of request %s", request.id)
+
+
+def recover_orphans(ctx: WorkerContext, queue: Queue) -> int:
+    """Requeue requests whose worker died (RUNNING/QUEUED/APPROVED with no live rq job).
+
+    Safe because every fix is idempotent: the same inline policy name, the same restore token.
+    """
+    requeued = 0
+    for key in ctx.request_keys():
+        raw_state = ctx.rq_redis.hget(key, "state")
+        if raw_state is None or text(raw_state) not in ACTIVE_STATES:
+            continue
+        request = ctx.store.get(text(key).rsplit(":", 1)[-1])
+        if _job_alive(queue, request):
+            continue
+        if request.state == "RUNNING":
+            request = ctx.store.transition(
+                request.id, ["RUNNING"], "QUEUED", "recovery", {"attempts": request.attempts + 1}
+            )
+        try:
+            _enqueue_again(ctx, queue, request)
+            requeued += 1
+        except BackupDoctorError:
+            logger.exception("could not requeue request %s", request.id)
+    return requeued
+
+
+def _job_alive(queue: Queue, request: Request) -> bool:
+    try:
+        job = RqJob.fetch(job_id_for(request), connection=queue.connection)
+    except NoSuchJobError:
+        return False
+    return job.get_status(refresh=True) in (
+        JobStatus.QUEUED,
+        JobStatus.STARTED,
+        JobStatus.SCHEDULED,
+        JobStatus.DEFERRED,
+    )
+
+
+def _enqueue_again(ctx: WorkerContext, queue: Queue, request: Request) -> None:
+    if request.state == "APPROVED":
+        enqueue_fix(ctx.store, queue, request, "recovery")
+        return
+    try:
+        queue.enqueue(
+            run_fix,
+            request.id,
+            job_id=job_id_for(request),
+            unique=True,
+            retry=RETRY,
+            job_timeout=JOB_TIMEOUT_SECONDS,
+        )
+    except DuplicateJobError:
+        RqJob.fetch(job_id_for(request), connection=queue.connection).requeue()
