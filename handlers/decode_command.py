@@ -24,7 +24,10 @@ def register(app: App, services: Services) -> None:
         if not text:
             ack()
             view = blocks.decode_modal(services.config.accounts, channel_id=channel_id)
-            services.work.submit(services.slack.views_open, command["trigger_id"], view)
+            trigger_id = command["trigger_id"]
+            services.work.submit(
+                lambda: services.slack.views_open(trigger_id=trigger_id, view=view)
+            )
             return
         ack(response_type="ephemeral", blocks=blocks.looking_at_it(), text="Looking at it…")
         origin = Origin(

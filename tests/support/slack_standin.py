@@ -40,6 +40,8 @@ class SlackStandin:
         self.calls: list[SlackCall] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.groups: dict[str, list[str]] = {}
+        #: channels the bot is not a member of: posting there fails as Slack does
+        self.not_in_channel: set[str] = set()
         self._faults: list[tuple[str, int, int]] = []  # (method or "*", status, retry_after)
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
@@ -141,6 +143,8 @@ class SlackStandin:
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
             return {"ok": True, "team_id": "T0001", "user_id": BOT_USER_ID, "bot_id": "B0001"}
+        if method == "chat.postMessage" and args.get("channel") in self.not_in_channel:
+            return {"ok": False, "error": "not_in_channel"}
         if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"{1700000000 + next(self._ts)}.000100"
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": args}

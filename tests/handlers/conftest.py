@@ -1,0 +1,143 @@
+"""The real Bolt app behind its real HTTP adapter (Flask), served over loopback, wired to stand-ins.
+
+Slack: the local Web API stand-in (``SLACK_API_URL``). AWS: moto in server mode behind the local
+stand-in for what moto lacks, reached through boto3's standard ``AWS_ENDPOINT_URL_<SERVICE>``
+variables. Redis: the real test server. Requests are signed exactly as Slack signs them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from bot.app import Services, build_services
+from bot.config import Settings, load_bot_config
+from bot.web import create_web_app
+from tests.support import aws_standin_testkit
+from tests.support.aws_standin import AwsStandin
+from tests.support.moto_server import MotoThread, reset_moto, start_moto_thread
+from tests.support.slack_requests import SIGNING_SECRET
+from tests.support.slack_standin import SlackStandin
+
+ACCOUNT = "111122223333"
+CHANNEL = "C0PROD"
+REQUESTER = "UREQUESTER"
+APPROVER = "UAPPROVER"
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+BLOB = "".join(_ALPHABET[(i * 7919 + i // 3) % 64] for i in range(720))  # blob-shaped, 720 chars
+RESTORE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole"
+INSTANCE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/AmazonSSMRoleForInstancesQuickSetup"
+
+DECODED = {
+    "allowed": False,
+    "explicitDeny": False,
+    "matchedStatements": {"items": []},
+    "failures": {"items": []},
+    "context": {
+        "principal": {
+            "id": "AROAAAAAAAAAA:AWSBackup-AWSBackupDefaultServiceRole",
+            "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSBackupDefaultServiceRole/"
+            "AWSBackup-AWSBackupDefaultServiceRole",
+        },
+        "action": "iam:PassRole",
+        "resource": INSTANCE_ROLE,
+        "conditions": {
+            "items": [{"key": "aws:Region", "values": {"items": [{"value": "us-east-1"}]}}]
+        },
+    },
+}
+
+CONFIG = f"""
+accounts:
+  - id: "{ACCOUNT}"
+    name: prod
+    regions: [us-east-1, eu-west-1]
+    read_role_arn: arn:aws:iam::{ACCOUNT}:role/BackupDoctorRead
+    fix_role_arn: arn:aws:iam::{ACCOUNT}:role/BackupDoctorFix
+    external_id: test-external-id
+    approvers: [{APPROVER}]
+channels:
+  {CHANNEL}: {{ default_account: "{ACCOUNT}", reply: thread }}
+  CEPHEMERAL: {{ default_account: "{ACCOUNT}", reply: ephemeral }}
+"""
+
+
+@dataclass
+class BotUnderTest:
+    """The running bot and the stand-ins around it."""
+
+    url: str  # .../slack/events
+    base: str
+    slack: SlackStandin
+    aws: AwsStandin
+    services: Services
+
+    def blocks_text(self, call_args: dict[str, Any]) -> str:
+        """Every text of a posted message's blocks, for assertions."""
+        return json.dumps(call_args.get("blocks") or [])
+
+
+@pytest.fixture(scope="session")
+def moto() -> Iterator[MotoThread]:
+    server = start_moto_thread()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto: MotoThread, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[AwsStandin]:
+    reset_moto(moto.url)
+    aws_standin_testkit.use_fake_aws_env(monkeypatch, tmp_path)
+    with AwsStandin(moto.url, state_path=None) as standin:
+        for name, value in standin.endpoint_env().items():
+            monkeypatch.setenv(name, value)
+        standin.register_blob(BLOB, DECODED, account=ACCOUNT)
+        yield standin
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandin]:
+    standin = SlackStandin().start()
+    standin.add_user(REQUESTER)
+    standin.add_user(APPROVER)
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def bot(
+    aws: AwsStandin,
+    slack: SlackStandin,
+    redis_url: str,
+    redis_prefix: str,
+    redis_client: Any,
+    tmp_path: Path,
+) -> Iterator[BotUnderTest]:
+    config_file = tmp_path / "backup-doctor.yaml"
+    config_file.write_text(CONFIG)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.url,
+        redis_url=redis_url,
+        redis_prefix=redis_prefix,
+        config_file=config_file,
+        work_threads=4,
+    )
+    services = build_services(settings, load_bot_config(config_file), redis_url)
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, create_web_app(services), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    yield BotUnderTest(f"{base}/slack/events", base, slack, aws, services)
+    server.shutdown()
+    server.server_close()
+    services.work.shutdown(wait=True)

@@ -1,0 +1,144 @@
+"""Remedy, approval and decoded-message buttons: four eyes, requester-only detail, one enqueue."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from rq import Queue
+
+from bot.jobs import queue_name
+from bot.slack_ids import encode_value
+from tests.handlers.conftest import (
+    ACCOUNT,
+    APPROVER,
+    BLOB,
+    INSTANCE_ROLE,
+    REQUESTER,
+    RESTORE_ROLE,
+    BotUnderTest,
+)
+from tests.handlers.payloads import block_action
+from tests.support import aws_standin_testkit
+from tests.support.slack_requests import command_body, interaction_body, post_signed
+
+STATUS = (
+    "You are not authorized to perform this operation. Please consult the permissions associated "
+    "with your AWS Backup role(s), and refer to the AWS Backup documentation for more details. "
+    f"Encoded authorization failure message: {BLOB}"
+)
+RECOVERY_POINT = "arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0"
+
+
+@pytest.fixture
+def card(bot: BotUnderTest) -> dict[str, Any]:
+    """The diagnosis card of a failed EC2 restore, asked for by job id."""
+    iam = aws_standin_testkit.client("iam", aws_standin_testkit.assume("Admin", ACCOUNT))
+    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
+    iam.create_role(
+        RoleName="AWSBackupDefaultServiceRole",
+        Path="/service-role/",
+        AssumeRolePolicyDocument=trust,
+    )
+    iam.create_role(RoleName="AmazonSSMRoleForInstancesQuickSetup", AssumeRolePolicyDocument=trust)
+    job_id = bot.aws.seed_restore_job(
+        RECOVERY_POINT,
+        status="FAILED",
+        status_message=STATUS,
+        account=ACCOUNT,
+        region="us-east-1",
+        iam_role_arn=RESTORE_ROLE,
+        metadata={"IamInstanceProfileName": "AmazonSSMRoleForInstancesQuickSetup"},
+    )
+    post_signed(
+        bot.url, command_body(job_id, user_id=REQUESTER, response_url=bot.slack.response_url("cmd"))
+    )
+    _parent, posted = bot.slack.wait_for("chat.postMessage", 2)
+    return {"args": posted.args, "thread_ts": posted.args["thread_ts"], "ts": "1700000002.000100"}
+
+
+def buttons(card_args: dict[str, Any]) -> dict[str, str]:
+    return {
+        e["action_id"]: e.get("value", "")
+        for b in card_args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+
+
+def click(bot: BotUnderTest, action_id: str, value: str, user: str, card: dict[str, Any]) -> None:
+    payload = block_action(
+        action_id,
+        value,
+        user,
+        card["ts"],
+        card["thread_ts"],
+        bot.slack.response_url(f"click-{user}"),
+    )
+    assert post_signed(bot.url, interaction_body(payload)).status_code == 200
+
+
+def request_grant(bot: BotUnderTest, card: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    found = buttons(card["args"])
+    grant = next(a for a, v in found.items() if v.endswith("|GRANT_PASSROLE"))
+    click(bot, grant, found[grant], REQUESTER, card)
+    approval = bot.slack.wait_for("chat.postMessage", 3)[2]
+    return found[grant].split("|")[1], approval.args
+
+
+def test_the_no_iam_remedy_comes_first(card: dict[str, Any]) -> None:
+    values = list(buttons(card["args"]).values())
+    remedies = [v.split("|")[2] for v in values if v.count("|") == 2 and v.split("|")[2]]
+    assert remedies[:2] == ["RESTORE_WITHOUT_IAM_ROLE", "GRANT_PASSROLE"]
+
+
+def test_the_decoded_message_opens_for_the_requester_only(
+    bot: BotUnderTest, card: dict[str, Any]
+) -> None:
+    value = buttons(card["args"])["show_decoded"]
+    click(bot, "show_decoded", value, APPROVER, card)
+    [refusal] = bot.slack.wait_for("response_url")
+    assert "Only the person who asked" in json.dumps(refusal.args)
+    assert bot.slack.calls_to("views.open") == []
+    click(bot, "show_decoded", value, REQUESTER, card)
+    [opened] = bot.slack.wait_for("views.open")
+    assert INSTANCE_ROLE in json.dumps(opened.args["view"])
+
+
+def test_requesting_a_grant_posts_exactly_what_will_change(
+    bot: BotUnderTest, card: dict[str, Any]
+) -> None:
+    request_id, approval = request_grant(bot, card)
+    text = json.dumps(approval["blocks"])
+    assert approval["thread_ts"] == card["thread_ts"]
+    assert "iam:PassRole" in text
+    assert INSTANCE_ROLE in text
+    assert "ec2.amazonaws.com" in text
+    assert f"<@{APPROVER}>" in approval["text"]
+    assert bot.services.store.get(request_id).state == "FIX_REQUESTED"
+
+
+def test_the_requester_cannot_approve_their_own_fix(
+    bot: BotUnderTest, card: dict[str, Any]
+) -> None:
+    request_id, _ = request_grant(bot, card)
+    click(bot, "approve_fix", encode_value(request_id, "GRANT_PASSROLE"), REQUESTER, card)
+    [refusal] = bot.slack.wait_for("response_url")
+    assert "someone else must approve" in json.dumps(refusal.args)
+    assert bot.services.store.get(request_id).state == "FIX_REQUESTED"
+
+
+def test_an_approver_approves_once_and_the_fix_is_queued_once(
+    bot: BotUnderTest, card: dict[str, Any], redis_client: Any
+) -> None:
+    request_id, _ = request_grant(bot, card)
+    value = encode_value(request_id, "GRANT_PASSROLE")
+    click(bot, "approve_fix", value, APPROVER, card)
+    click(bot, "approve_fix", value, "UOTHER", card)  # a late click by someone else
+    [update] = bot.slack.wait_for("chat.update")
+    assert "Approved by" in json.dumps(update.args["blocks"])
+    bot.services.work.shutdown(wait=True)
+    assert bot.services.store.get(request_id).state == "QUEUED"
+    queue = Queue(queue_name(bot.services.prefix), connection=redis_client)
+    assert queue.count == 1
