@@ -1,0 +1,88 @@
+"""``decode-backup-error``: explanations in a terminal, the JSON contract, and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from bot.cli import main
+
+SCP = (
+    "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You are "
+    "not authorized to perform this operation. User: arn:aws:sts::851725412353:assumed-role/"
+    "Staging-Admin/staging-user is not authorized to perform: ec2:RunInstances on resource: "
+    "arn:aws:ec2:eu-central-1:851725412353:volume/* with an explicit deny in a service control "
+    "policy."
+)
+DECODED = json.dumps(
+    {
+        "DecodedMessage": json.dumps(
+            {
+                "allowed": False,
+                "explicitDeny": False,
+                "matchedStatements": {"items": []},
+                "failures": {"items": []},
+                "context": {
+                    "principal": {
+                        "id": "AIDA",
+                        "name": "scalr",
+                        "arn": "arn:aws:iam::123456789012:user/scalr",
+                    },
+                    "action": "iam:PassRole",
+                    "resource": "arn:aws:iam::123456789012:role/foo-bar-ec2-role",
+                    "conditions": {"items": []},
+                },
+            }
+        )
+    }
+)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    def invoke(args: list[str], stdin: str = "") -> tuple[int, str, str]:
+        code = main(args, stdin=io.StringIO(stdin))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_offline_explains_the_sentence_in_plain_words(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli(["--offline", SCP])
+    assert code == 0
+    assert out.splitlines()[0].endswith(
+        "was denied ec2:RunInstances on arn:aws:ec2:eu-central-1:851725412353:volume/*"
+    )
+    assert "service control policy" in out
+
+
+def test_json_follows_the_contract(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli(["--offline", "--json", "-"], stdin=DECODED)
+    assert code == 0
+    result = json.loads(out)
+    assert set(result) >= {"input", "denial", "findings", "remedies"}
+    assert result["input"]["kind"] == "decoded_message"
+    assert result["denial"]["action"] == "iam:PassRole"
+    assert result["denial"]["explicit_deny"] is False
+    [grant] = [r for r in result["remedies"] if r["policy"]]
+    statement = grant["policy"]["Statement"][0]
+    assert statement["Action"] == "iam:PassRole"
+    assert statement["Resource"] == "arn:aws:iam::123456789012:role/foo-bar-ec2-role"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--offline", "hello world"], "i can read any of these"),
+        (["--offline", "restore job 5b2a3c4d-1e2f-4a5b-8c9d-0e1f2a3b4c5d"], "without --offline"),
+    ],
+    ids=["garbage", "job-id-needs-aws"],
+)
+def test_unusable_input_exits_2_with_the_next_step(cli, args: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli(args)
+    assert code == 2
+    assert out == ""
+    assert needle in err.lower()
