@@ -66,7 +66,7 @@ def test_the_message_shortcut_explains_a_pasted_error_in_that_messages_thread(
             "user": "UOTHER",
             "ts": message_ts,
             "text": f"restore failed:\n{failure.status_message}",
-        },  # fmt: skip
+        },
         "response_url": slack.slack.response_url(uuid.uuid4().hex[:8]),
         "message_ts": message_ts,
     }
