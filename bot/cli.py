@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.errors import BackupDoctorError, InputUnusable, MessageTruncated
 from bot.models import Diagnosis, Rejection
+from bot.observability.metrics import COMMANDS
 
 EXIT_OK, EXIT_FAILURE, EXIT_UNUSABLE = 0, 1, 2
 
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
         return audit_main(args_list[1:])
     args = _parser().parse_args(args_list)
     text = _read_text(args.text, stdin or sys.stdin)
+    COMMANDS.labels(entry="cli").inc()
     try:
         diagnosis = _offline(text) if args.offline else _online(text, args.account, args.region)
     except BackupDoctorError as exc:

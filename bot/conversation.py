@@ -7,11 +7,13 @@ traceback goes to the log only.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from bot import blocks
 from bot.errors import BackupDoctorError, StateUnavailable
 from bot.models import Diagnosis
+from bot.observability.metrics import DECODE_SECONDS, DECODES
 from bot.pipeline import Pipeline
 from bot.replies import Origin, Replies
 from bot.state import RequestStore
@@ -47,12 +49,16 @@ class Conversation:
         region: str | None = None,
     ) -> None:
         """Diagnose ``text`` and post the card where ``origin`` wants it."""
+        started = time.perf_counter()
         try:
             diagnosis = self._pipeline.diagnose_text(text, origin.channel_id, account_id, region)
         except BackupDoctorError as exc:
+            DECODES.labels(outcome=exc.code.lower()).inc()
             logger.info("could not explain the input: %s (%s)", exc.code, exc.user_message)
             self.tell_error(origin, exc)
             return
+        DECODES.labels(outcome="ok").inc()
+        DECODE_SECONDS.observe(time.perf_counter() - started)
         self.post_diagnosis(diagnosis, origin)
 
     def post_diagnosis(self, diagnosis: Diagnosis, origin: Origin) -> None:

@@ -20,6 +20,7 @@ from bot.config import BotConfig
 from bot.errors import AccountUnknown, NotAllowed
 from bot.fixes import plan_fix, plan_revert, policy_diff
 from bot.models import Remedy
+from bot.observability.metrics import APPROVALS
 from bot.replies import Origin, Replies
 from bot.slack_ids import decode_value
 from bot.state import Request, RequestStore, approve, deny, request_fix, start_revert
@@ -100,13 +101,19 @@ class FixFlow:
 
     def approve(self, value: str, user_id: str, origin: Origin) -> None:
         """Approve (checked: allowed approver, not the requester) and hand it to a worker."""
-        request = approve(self._store, self._policy.check, decode_value(value)[0], user_id)
+        try:
+            request = approve(self._store, self._policy.check, decode_value(value)[0], user_id)
+        except NotAllowed:
+            APPROVALS.labels(decision="refused").inc()
+            raise
+        APPROVALS.labels(decision="approved").inc()
         self._refresh_approval_card(request)
         self._enqueue(request)
 
     def deny(self, value: str, user_id: str, origin: Origin) -> None:
         """Deny (an approver) or withdraw (the person who asked)."""
         request = deny(self._store, self._policy.check, decode_value(value)[0], user_id)
+        APPROVALS.labels(decision="denied").inc()
         self._refresh_approval_card(request)
 
     def retry(self, value: str, user_id: str, origin: Origin) -> None:

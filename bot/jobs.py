@@ -27,6 +27,8 @@ from bot.conversation import Conversation
 from bot.errors import BackupDoctorError
 from bot.fixes import RestoreStatus, TransientFixError, apply_fix, follow_restore
 from bot.fixes.outcome import FixOutcome
+from bot.observability.metrics import FIXES
+from bot.queues import fix_queue_name
 from bot.replies import Origin, Replies
 from bot.state import Request, RequestStore
 from bot.state.redis_errors import text
@@ -43,8 +45,8 @@ ACTIVE_STATES = ("APPROVED", "QUEUED", "RUNNING")
 
 
 def queue_name(prefix: str) -> str:
-    """The rq queue of fixes (defined once: web enqueues, worker listens)."""
-    return f"{prefix}-fixes"
+    """The rq queue of fixes (see ``bot.queues``)."""
+    return fix_queue_name(prefix)
 
 
 @dataclass
@@ -165,21 +167,25 @@ def _finish(
             request.id, ["RUNNING"], "FAILED", "worker", {**fields, "result": message}
         )
         _post_outcome(ctx, request, "FAILED", message, retryable=True)
+        FIXES.labels(fix=request.fix or "", outcome="failed").inc()
         _diagnose_again(ctx, request, message)
         return "FAILED"
     done = ctx.store.transition(request.id, ["RUNNING"], "SUCCEEDED", "worker", fields)
     if request.fix == "REVERT_GRANT" and request.grant_request_id:
         ctx.store.transition(request.grant_request_id, ["SUCCEEDED"], "REVERTED", "worker")
         _post_outcome(ctx, done, "REVERTED", outcome.summary)
+        FIXES.labels(fix=request.fix, outcome="reverted").inc()
         return "SUCCEEDED"
     created = status.get("created_resource_arn") if status else None
     _post_outcome(ctx, done, "SUCCEEDED", created or outcome.summary)
+    FIXES.labels(fix=request.fix or "", outcome="succeeded").inc()
     return "SUCCEEDED"
 
 
 def _fail(ctx: WorkerContext, request: Request, reason: str, retryable: bool) -> str:
     ctx.store.transition(request.id, [request.state], "FAILED", "worker", {"result": reason})
     _post_outcome(ctx, request, "FAILED", reason, retryable=retryable)
+    FIXES.labels(fix=request.fix or "", outcome="failed").inc()
     return "FAILED"
 
 

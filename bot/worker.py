@@ -20,6 +20,7 @@ from bot.config import BotConfig, Settings
 from bot.errors import BackupDoctorError
 from bot.jobs import WorkerContext, recover_orphans
 from bot.observability.metrics import (
+    APPROVALS,
     reset_multiprocess_dir,
     start_worker_metrics_server,
     worker_metrics_port,
@@ -64,6 +65,7 @@ def _start_sweeper(context: WorkerContext, queue: Queue) -> None:
             time.sleep(SWEEP_SECONDS)
             try:
                 expired = context.store.expire_stale()
+                APPROVALS.labels(decision="expired").inc(len(expired))
                 requeued = recover_orphans(context, queue)
                 if expired or requeued:
                     logger.info("sweep: %d expired, %d requeued", len(expired), requeued)

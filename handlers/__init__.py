@@ -14,6 +14,7 @@ from handlers import (
     deny_fix,
     explain_shortcut,
     link_buttons,
+    request_context,
     request_fix,
     retry_fix,
     revert_fix,
@@ -22,6 +23,7 @@ from handlers import (
 
 #: registration order matters only for middleware: duplicates are dropped before any listener
 MODULES = (
+    request_context,
     deduplicate,
     app_errors,
     decode_command,

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 
 from bot import blocks, slack_ids
 from bot.app import Services
+from bot.observability.metrics import COMMANDS
 from bot.replies import Origin
 
 HELP_WORDS = {"help", "-h", "--help", "?"}
@@ -36,6 +37,7 @@ def register(app: App, services: Services) -> None:
             response_url=command.get("response_url"),
             reply=services.config.channel(channel_id).reply,
         )
+        COMMANDS.labels(entry="slash_command").inc()
         services.work.submit(
             services.conversation.explain,
             text,

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 
 from bot import slack_ids
 from bot.app import Services
+from bot.observability.metrics import COMMANDS
 from bot.replies import Origin
 
 
@@ -39,6 +40,7 @@ def register(app: App, services: Services) -> None:
         )
         account = _selected(values, slack_ids.MODAL_ACCOUNT_BLOCK, slack_ids.MODAL_ACCOUNT_ACTION)
         region = _selected(values, slack_ids.MODAL_REGION_BLOCK, slack_ids.MODAL_REGION_ACTION)
+        COMMANDS.labels(entry="modal").inc()
         services.work.submit(
             services.conversation.explain,
             text,

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 
 from bot import slack_ids
 from bot.app import Services
+from bot.observability.metrics import COMMANDS
 from bot.replies import Origin
 
 
@@ -33,6 +34,7 @@ def register(app: App, services: Services) -> None:
             response_url=shortcut.get("response_url"),
             reply=services.config.channel(channel_id).reply,
         )
+        COMMANDS.labels(entry="shortcut").inc()
         services.work.submit(
             services.conversation.explain,
             message_text(message),

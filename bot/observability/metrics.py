@@ -45,9 +45,6 @@ WORKER_METRICS_PORT_ENV = "WORKER_METRICS_PORT"
 #: port of the worker's metrics endpoint when WORKER_METRICS_PORT is unset
 DEFAULT_WORKER_METRICS_PORT = 9100
 
-#: name of the rq fix queue (the worker's ``<REDIS_PREFIX>-fixes``)
-FIX_QUEUE_NAME = "{prefix}-fixes"
-
 QueueDepth = Callable[[], int]
 
 
@@ -73,7 +70,7 @@ COMMANDS = Counter(
 )
 DECODES = Counter(
     "decodes",
-    "Authorization-message decodes, by outcome (decoded, cached, expired, invalid, error).",
+    "Diagnoses of pasted text, by outcome (ok, or the error code: message_invalid, ...).",
     ["outcome"],
     namespace=NAMESPACE,
     registry=REGISTRY,
@@ -191,7 +188,9 @@ def fix_queue_depth(connection: redis.Redis, prefix: str) -> int:
     """How many fix jobs wait in the rq queue now."""
     from rq import Queue
 
-    return int(Queue(FIX_QUEUE_NAME.format(prefix=prefix), connection=connection).count)
+    from bot.queues import fix_queue_name
+
+    return int(Queue(fix_queue_name(prefix), connection=connection).count)
 
 
 def exposition(services: HasFixQueue) -> tuple[bytes, str]:

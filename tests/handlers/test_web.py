@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -58,3 +59,45 @@ def test_requests_not_signed_by_slack_get_401_and_no_answer(
 
 def test_a_correctly_signed_request_is_accepted(bot: BotUnderTest) -> None:
     assert post_signed(bot.url, BODY).status_code == 200
+
+
+def test_metrics_count_commands_decodes_and_aws_calls_after_a_decode(bot: BotUnderTest) -> None:
+    from tests.handlers.conftest import BLOB
+
+    body = command_body(
+        f"Encoded authorization failure message: {BLOB}", response_url=bot.slack.response_url("m")
+    )
+    post_signed(bot.url, body)
+    bot.slack.wait_for("chat.postMessage", 2)
+    text = requests.get(f"{bot.base}/metrics", timeout=5).text
+    for series in (
+        'backup_doctor_commands_total{entry="slash_command"}',
+        'backup_doctor_decodes_total{outcome="ok"}',
+        "backup_doctor_decode_seconds_count",
+        'backup_doctor_aws_calls_total{operation="DecodeAuthorizationMessage",service="sts"}',
+        'backup_doctor_aws_calls_total{operation="AssumeRole",service="sts"}',
+        "backup_doctor_queue_depth 0.0",
+    ):
+        assert series in text, series
+
+
+def test_log_lines_of_a_request_carry_its_request_id(
+    bot: BotUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.observability.logs import request_id_var
+
+    seen: list[str | None] = []
+
+    class Spy(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(request_id_var.get())
+
+    spy = Spy()
+    logging.getLogger("handlers").addHandler(spy)
+    logging.getLogger("handlers").setLevel(logging.INFO)
+    try:
+        post_signed(bot.url, command_body("help"))
+    finally:
+        logging.getLogger("handlers").removeHandler(spy)
+    assert seen
+    assert all(seen)
