@@ -120,7 +120,8 @@ def test_hostile_text_is_escaped_in_everything_the_bot_posts(slack: SlackDriver,
     texts = [t for blocks in posted for t in mrkdwn_texts(blocks)]
     assert texts
     for text in texts:
-        assert "<!channel>" not in text and "<!here>" not in text
+        assert "<!channel>" not in text
+        assert "<!here>" not in text
         assert "<https://evil" not in text
         assert "<@UBOB>" not in text
 
