@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the process named by ``argv[0]``; return its exit status."""
     args = sys.argv[1:] if argv is None else argv
     mode = args[0] if args else "auto"
+    _prepare_metrics_dir()
     if mode not in MODES:
         print(f"usage: python -m bot [{'|'.join(MODES[1:])}]", file=sys.stderr)
         return 2
@@ -125,6 +126,13 @@ def _serve_socket(settings: Settings, config: BotConfig, redis_url: str) -> int:
     logger.info("Socket Mode: connecting to Slack (no public URL needed)")
     SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
     return 0
+
+
+def _prepare_metrics_dir() -> None:
+    """prometheus_client picks its storage when first imported: the directory must exist then."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
 
 
 def _print_problems(problems: list[str]) -> None:

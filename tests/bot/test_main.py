@@ -1,0 +1,84 @@
+"""``python -m bot``: friendly when not configured, and processes that start and stop cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.handlers.conftest import CONFIG
+
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if not k.startswith(("SLACK_", "REDIS_", "CONFIG_FILE", "AWS_"))
+}
+
+
+def run_bot(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**CLEAN_ENV, "PYTHONPATH": os.getcwd(), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_without_slack_credentials_it_says_what_to_set(tmp_path: Path) -> None:
+    result = run_bot([], tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr
+    assert "deploy/slack/manifest.yml" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_config_problems_are_listed_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "backup-doctor.yaml").write_text("accounts:\n  - id: 12\n    name: x\n")
+    result = run_bot(["web"], tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s")
+    assert result.returncode == 2
+    assert "cannot start" in result.stderr
+    assert "read_role_arn is required" in result.stderr
+    assert "12 digits" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_mode_prints_usage(tmp_path: Path) -> None:
+    result = run_bot(["frobnicate"], tmp_path)
+    assert result.returncode == 2
+    assert "usage: python -m bot" in result.stderr
+
+
+@pytest.mark.timeout(90)
+def test_the_worker_connects_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, redis_url: str, redis_prefix: str
+) -> None:
+    (tmp_path / "backup-doctor.yaml").write_text(CONFIG)
+    env = {
+        **CLEAN_ENV,
+        "PYTHONPATH": os.getcwd(),
+        "REDIS_URL": redis_url,
+        "REDIS_PREFIX": redis_prefix,
+        "WORKER_METRICS_PORT": "0",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+    }
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "bot", "worker"], cwd=tmp_path, env=env, stdout=out, stderr=out
+        )
+        deadline = time.monotonic() + 60
+        while "worker ready" not in log.read_text() and time.monotonic() < deadline:
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.1)
+        assert "worker ready" in log.read_text()
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0, log.read_text()
+    assert "Traceback" not in log.read_text()
