@@ -21,7 +21,6 @@ from bot.models import Job, Remedy
 #: remedies listed before "… and N more"; buttons stay below the 25 elements of an actions block
 SHOWN_REMEDIES = 6
 MAX_REMEDY_BUTTONS = 20
-APPROVAL_NOTE = "Needs approval by another person."
 _BUTTON_SUFFIX = " · needs approval"
 
 
@@ -65,21 +64,39 @@ def remedy_buttons(
 
 
 def what_will_happen(remedy: Remedy, job: Job | None) -> str:
-    """The confirm dialog's text: the remedy, what it touches in IAM, and the approval it needs."""
-    tail = [_iam_effect(remedy), APPROVAL_NOTE]
-    if remedy.fix == "RESTORE_WITHOUT_IAM_ROLE" and job and job.recovery_point_arn:
-        tail.insert(0, f"Recovery point: {plain(job.recovery_point_arn, 120)}.")
-    fixed = " ".join(tail)
-    room = limits.CONFIRM_TEXT - len(fixed) - 1
-    return f"{plain(remedy.description, room)} {fixed}"
+    """The confirm dialog's text: exactly what the fix will do, and that nothing happens yet.
+
+    Written per fix rather than cut from the remedy's description, so it reads as one short,
+    complete statement within Slack's 300 characters.
+    """
+    action = _fix_action(remedy, job)
+    note = "Nothing changes until another person approves it."
+    room = limits.CONFIRM_TEXT - len(note) - 1
+    return f"{plain(action, room)} {note}"
 
 
-def _iam_effect(remedy: Remedy) -> str:
-    if not remedy.changes_iam:
-        return "No IAM change."
-    role = role_name(remedy.attach_to)
-    policy = f" {plain(remedy.policy_name, 64)}" if remedy.policy_name else ""
-    return f"Adds the inline policy{policy} to role {role}." if role else "Changes IAM."
+def _fix_action(remedy: Remedy, job: Job | None) -> str:
+    if remedy.fix == "RESTORE_WITHOUT_IAM_ROLE":
+        source = f"job {job.job_id}" if job else "the failed job"
+        return (
+            f"Starts a new restore from the recovery point of {source}, with no IAM role for "
+            "the instance. No IAM change."
+        )
+    role = role_name(remedy.attach_to) or "the role"
+    passed = _passed_role(remedy)
+    if remedy.fix == "GRANT_PASSROLE" and passed:
+        return (
+            f"Adds an inline policy to {role} allowing iam:PassRole on {passed} only, then "
+            "re-runs the restore with the original IAM role."
+        )
+    policy = f" {remedy.policy_name}" if remedy.policy_name else ""
+    return f"Adds the inline policy{policy} to {role}." if remedy.changes_iam else remedy.title
+
+
+def _passed_role(remedy: Remedy) -> str | None:
+    statements = (remedy.policy or {}).get("Statement") or []
+    resource = statements[0].get("Resource") if statements else None
+    return role_name(resource) if isinstance(resource, str) else None
 
 
 def _who(remedy: Remedy) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from bot import slack_ids
 from bot.blocks import diagnosis_card, summary_text
 from bot.models import Denial, Diagnosis, MatchedStatement, Remedy
-from tests.bot.blocks.samples import ACCOUNT, JOB_ID, RECOVERY_POINT, make_diagnosis
+from tests.bot.blocks.samples import ACCOUNT, JOB_ID, make_diagnosis
 from tests.bot.blocks.slack_checks import as_dicts, assert_within_slack_limits
 
 
@@ -92,14 +92,37 @@ def test_remedy_buttons_say_they_need_approval_and_confirm_what_happens(
     restore, grant = _buttons(_card(diagnosis))[:2]
     assert restore["text"]["text"] == "Restore without an instance profile · needs approval"
     assert restore["confirm"]["title"]["text"] == "Request this fix?"
-    assert restore["confirm"]["text"]["text"] == (
-        f"Start a new restore without an instance profile. Recovery point: {RECOVERY_POINT}. "
-        "No IAM change. Needs approval by another person."
-    )
+    restore_text = restore["confirm"]["text"]["text"]
+    assert restore_text.startswith("Starts a new restore from the recovery point of job ")
+    assert "with no IAM role for the instance. No IAM change." in restore_text
+    assert restore_text.endswith("Nothing changes until another person approves it.")
     assert grant["confirm"]["text"]["text"] == (
-        "Adds iam:PassRole on exactly this role, only for EC2. Adds the inline policy "
-        "backup-doctor-passrole to role AWSBackupDefaultServiceRole. "
-        "Needs approval by another person."
+        "Adds the inline policy backup-doctor-passrole to AWSBackupDefaultServiceRole. "
+        "Nothing changes until another person approves it."
+    )
+
+
+def test_a_passrole_grant_confirms_which_role_may_be_passed(diagnosis: Diagnosis) -> None:
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": "arn:aws:iam::111122223333:role/AppInstanceRole",
+            }
+        ],
+    }
+    remedies = [
+        r.model_copy(update={"policy": policy}) if r.fix == "GRANT_PASSROLE" else r
+        for r in diagnosis.remedies
+    ]
+    card = _card(diagnosis.model_copy(update={"remedies": remedies}))
+    grant = next(b for b in _buttons(card) if b.get("value", "").endswith("|GRANT_PASSROLE"))
+    assert grant["confirm"]["text"]["text"] == (
+        "Adds an inline policy to AWSBackupDefaultServiceRole allowing iam:PassRole on "
+        "AppInstanceRole only, then re-runs the restore with the original IAM role. "
+        "Nothing changes until another person approves it."
     )
 
 
@@ -182,3 +205,27 @@ def test_summary_text_holds_no_policy_detail(diagnosis: Diagnosis) -> None:
     text = summary_text(diagnosis)
     assert "DenyPassRoleOutsideEU" not in text
     assert "explicitDeny" not in text
+
+
+def test_an_unsaved_request_gets_no_buttons_that_would_act_on_it() -> None:
+    from bot.blocks import diagnosis_card as card_of
+    from bot.models import Diagnosis, ParsedInput, Remedy
+
+    diagnosis = Diagnosis(
+        input=ParsedInput(kind="decoded_message"),
+        remedies=[
+            Remedy(
+                id="GRANT_PASSROLE",
+                title="Grant",
+                description="d",
+                changes_iam=True,
+                automatic=True,
+                fix="GRANT_PASSROLE",
+            )
+        ],
+        decoded_message={"allowed": False},
+    )
+    rendered = str([b.to_dict() for b in card_of(diagnosis, request_id=None, account_label=None)])
+    assert "request_fix" not in rendered
+    assert "show_decoded" not in rendered
+    assert "could not save this request" in rendered
