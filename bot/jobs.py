@@ -93,19 +93,24 @@ def enqueue_fix(store: RequestStore, queue: Queue, request: Request, actor: str)
         fields["retries"] = request.retries + 1
     queued = store.transition(request.id, [request.state], "QUEUED", actor, fields or None)
     try:
-        queue.enqueue(
-            run_fix,
-            queued.id,
-            job_id=job_id_for(queued),
-            unique=True,
-            retry=RETRY,
-            job_timeout=JOB_TIMEOUT_SECONDS,
-            failure_ttl=7 * 24 * 3600,
-            result_ttl=24 * 3600,
-        )
+        _enqueue_job(queue, queued)
     except DuplicateJobError:
         logger.info("fix for request %s is already queued", queued.id)
     return queued
+
+
+def _enqueue_job(queue: Queue, request: Request) -> None:
+    """One rq job for this attempt of the request (``unique``: a second enqueue is refused)."""
+    queue.enqueue(
+        run_fix,
+        request.id,
+        job_id=job_id_for(request),
+        unique=True,
+        retry=RETRY,
+        job_timeout=JOB_TIMEOUT_SECONDS,
+        failure_ttl=7 * 24 * 3600,
+        result_ttl=24 * 3600,
+    )
 
 
 def run_fix(request_id: str) -> str:
@@ -270,13 +275,6 @@ def _enqueue_again(ctx: WorkerContext, queue: Queue, request: Request) -> None:
         enqueue_fix(ctx.store, queue, request, "recovery")
         return
     try:
-        queue.enqueue(
-            run_fix,
-            request.id,
-            job_id=job_id_for(request),
-            unique=True,
-            retry=RETRY,
-            job_timeout=JOB_TIMEOUT_SECONDS,
-        )
+        _enqueue_job(queue, request)
     except DuplicateJobError:
         RqJob.fetch(job_id_for(request), connection=queue.connection).requeue()

@@ -10,14 +10,26 @@ from typing import TYPE_CHECKING
 
 import boto3
 import redis
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 
+from bot.approvals import ApprovalPolicy
 from bot.aws.calls import CallHook
 from bot.aws.decode import Decoder
 from bot.aws.jobs import JobFinder
 from bot.aws.sessions import ReadSessions
 from bot.config import BotConfig, ConfigError, Settings, load_bot_config
+from bot.conversation import Conversation
 from bot.errors import AccountUnknown
+from bot.observability.metrics import record_aws_call
 from bot.pipeline import Pipeline
+from bot.replies import Replies
+from bot.slack_directory import SlackUserDirectory
+from bot.state import RequestStore
 
 if TYPE_CHECKING:
     from bot.jobs import WorkerContext
@@ -65,17 +77,46 @@ def build_pipeline_from_environment() -> Pipeline:
     return build_read_side(config, client, settings.redis_prefix).pipeline
 
 
-def build_worker_context(settings: Settings, config: BotConfig, redis_url: str) -> WorkerContext:
-    """What the worker's jobs use: state, approvals, the fix side and Slack, built once."""
-    from bot.app import build_redis, build_slack_client
-    from bot.approvals import ApprovalPolicy
-    from bot.conversation import Conversation
-    from bot.jobs import WorkerContext
-    from bot.observability.metrics import record_aws_call
-    from bot.replies import Replies
-    from bot.slack_directory import SlackUserDirectory
-    from bot.state import RequestStore
+def build_slack_client(settings: Settings) -> WebClient:
+    """A Web API client that retries 429 (honouring Retry-After), 5xx and dropped connections."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
+    client.retry_handlers.extend(
+        [
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ]
+    )
+    return client
 
+
+def build_redis(url: str) -> redis.Redis:
+    """A pooled Redis client with short timeouts: a dead Redis must fail fast, not hang a reply."""
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        health_check_interval=30,
+        retry_on_timeout=True,
+    )
+
+
+@dataclass
+class Core:
+    """What the web and the worker processes both build: clients and the services over them."""
+
+    redis: redis.Redis
+    slack: WebClient
+    read: ReadSide
+    store: RequestStore
+    replies: Replies
+    conversation: Conversation
+    policy: ApprovalPolicy
+
+
+def build_core(settings: Settings, config: BotConfig, redis_url: str) -> Core:
+    """Redis, Slack, the AWS read side, request state, replies and approvals, built once."""
     redis_client = build_redis(redis_url)
     slack = build_slack_client(settings)
     prefix = settings.redis_prefix
@@ -87,13 +128,29 @@ def build_worker_context(settings: Settings, config: BotConfig, redis_url: str) 
         account = config.account(account_id)
         return account.label if account else account_id
 
-    return WorkerContext(
-        config=config,
+    return Core(
+        redis=redis_client,
+        slack=slack,
+        read=read,
         store=store,
-        policy=ApprovalPolicy(config.accounts, SlackUserDirectory(slack)),
         replies=replies,
         conversation=Conversation(read.pipeline, store, replies, label),
+        policy=ApprovalPolicy(config.accounts, SlackUserDirectory(slack)),
+    )
+
+
+def build_worker_context(settings: Settings, config: BotConfig, redis_url: str) -> WorkerContext:
+    """What the worker's jobs use: state, approvals, the fix side and Slack, built once."""
+    from bot.jobs import WorkerContext
+
+    core = build_core(settings, config, redis_url)
+    return WorkerContext(
+        config=config,
+        store=core.store,
+        policy=core.policy,
+        replies=core.replies,
+        conversation=core.conversation,
         # rq keeps its own connection: no socket timeout, since it blocks on the queue
         rq_redis=redis.Redis.from_url(redis_url, socket_connect_timeout=2),
-        prefix=prefix,
+        prefix=settings.redis_prefix,
     )
