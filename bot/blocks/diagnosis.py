@@ -57,7 +57,8 @@ def headline(diagnosis: Diagnosis) -> str:
     if denial is None:
         if job is not None:
             return f"The AWS Backup {job.job_type} job {code(job.job_id, 200)} failed"
-        return "I couldn't work out who was denied what"
+        top = _top_finding(diagnosis)
+        return bold(top.title, 300) if top else "I couldn't work out who was denied what"
     what = f"denied {code(denial.action, 300)}" if denial.action else "denied access"
     where = f" on {code(denial.resource, 1500)}" if denial.resource else ""
     return f"{bold(_who(diagnosis), 300)} was {what}{where}"
@@ -80,6 +81,11 @@ def _who(diagnosis: Diagnosis) -> str:
     if denial is None:
         return "Someone"
     return role_name(denial.role_arn) or denial.role_arn or denial.principal_arn or "Someone"
+
+
+def _top_finding(diagnosis: Diagnosis) -> Finding | None:
+    findings = sorted(diagnosis.findings, key=lambda f: _SEVERITY.get(f.severity, 5))
+    return findings[0] if findings else None
 
 
 def _why(diagnosis: Diagnosis) -> list[Block]:

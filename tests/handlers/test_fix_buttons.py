@@ -142,3 +142,34 @@ def test_an_approver_approves_once_and_the_fix_is_queued_once(
     assert bot.services.store.get(request_id).state == "QUEUED"
     queue = Queue(queue_name(bot.services.prefix), connection=redis_client)
     assert queue.count == 1
+
+
+def test_twenty_approvals_at_once_queue_one_job(
+    bot: BotUnderTest, card: dict[str, Any], redis_client: Any
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    bot.slack.add_user("UAPPROVER2")
+    request_id, _ = request_grant(bot, card)
+    value = encode_value(request_id, "GRANT_PASSROLE")
+
+    def approve(n: int) -> int:
+        payload = block_action(
+            "approve_fix",
+            value,
+            APPROVER,
+            f"{card['ts']}{n}",
+            card["thread_ts"],
+            bot.slack.response_url(f"a{n}"),
+        )
+        return post_signed(bot.url, interaction_body(payload)).status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        assert set(pool.map(approve, range(20))) == {200}
+    bot.services.work.shutdown(wait=True)
+    assert bot.services.store.get(request_id).state == "QUEUED"
+    assert Queue(queue_name(bot.services.prefix), connection=redis_client).count == 1
+    assert len(bot.slack.calls_to("chat.update")) == 1
+    stale = bot.slack.calls_to("response_url")
+    assert len(stale) == 19
+    assert all("Already approved by" in json.dumps(c.args) for c in stale)

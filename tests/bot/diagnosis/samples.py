@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SAMPLES = Path(__file__).parent / "data" / "public-cases.json"
+SAMPLES = Path(__file__).parents[2] / "data" / "public-cases.json"
 _ELLIPSIS_LINE = re.compile(r"^\s*(\(\.\.\.\)|\.\.\.|…+\.*)\s*$", re.MULTILINE)
 _FIELD = r'"{name}"\s*:\s*"([^"]+)"'
 _CONDITION = re.compile(

@@ -10,7 +10,7 @@ import pytest
 
 from tests.bot.inputs.producers import make_blob
 
-PUBLIC_CASES_PATH = Path(__file__).parent / "data" / "public_cases.json"
+PUBLIC_CASES_PATH = Path(__file__).parents[2] / "data" / "public-cases.json"
 
 
 def load_public_cases() -> list[dict[str, Any]]:
