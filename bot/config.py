@@ -133,6 +133,11 @@ class Settings(BaseSettings):
     inline_worker: bool = False
     #: prefix of every Redis key and rq queue name, so runs and tenants can share a server
     redis_prefix: str = "bd"
+    #: seconds between worker sweeps (expire unapproved requests, requeue orphaned fixes)
+    sweep_seconds: float = 30.0
+    #: seconds a running fix's lease lasts unless renewed; after a worker dies, its fix is
+    #: requeued within about lease + sweep seconds
+    fix_lease_seconds: int = 30
 
     def missing_slack_credentials(self) -> list[str]:
         """Names of the variables still needed for the mode the settings select."""

@@ -9,11 +9,16 @@ worker's requests are found and requeued by ``recover_orphans`` (fixes are idemp
 from __future__ import annotations
 
 import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
-from rq import Queue, Retry
+from rq import Queue
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job as RqJob
 from rq.job import JobStatus
@@ -39,8 +44,8 @@ logger = logging.getLogger(__name__)
 FOLLOW_RESTORE_SECONDS = 45 * 60
 #: rq kills a job running longer than this (must exceed the follow time)
 JOB_TIMEOUT_SECONDS = FOLLOW_RESTORE_SECONDS + 10 * 60
-#: transient failures (throttling, network) are retried with these pauses
-RETRY = Retry(max=3, interval=[10, 30, 60])
+#: pauses before each new attempt after a transient failure (throttling, network); then FAILED
+ATTEMPT_DELAYS = (10, 30, 60)
 ACTIVE_STATES = ("APPROVED", "QUEUED", "RUNNING")
 
 
@@ -60,6 +65,8 @@ class WorkerContext:
     conversation: Conversation
     rq_redis: redis.Redis
     prefix: str
+    #: a running fix renews its lease this often / 3; a lapsed lease means its worker died
+    lease_seconds: int = 30
 
     def request_keys(self) -> list[bytes]:
         """Every stored request's key (requests expire, so this stays small)."""
@@ -88,10 +95,7 @@ def job_id_for(request: Request) -> str:
 
 def enqueue_fix(store: RequestStore, queue: Queue, request: Request, actor: str) -> Request:
     """Move an approved (or failed, for a retry) request to QUEUED and enqueue it exactly once."""
-    fields: dict[str, Any] = {}
-    if request.state == "FAILED":
-        fields["retries"] = request.retries + 1
-    queued = store.transition(request.id, [request.state], "QUEUED", actor, fields or None)
+    queued = store.transition(request.id, [request.state], "QUEUED", actor)  # FAILED: retries+1
     try:
         _enqueue_job(queue, queued)
     except DuplicateJobError:
@@ -106,7 +110,6 @@ def _enqueue_job(queue: Queue, request: Request) -> None:
         request.id,
         job_id=job_id_for(request),
         unique=True,
-        retry=RETRY,
         job_timeout=JOB_TIMEOUT_SECONDS,
         failure_ttl=7 * 24 * 3600,
         result_ttl=24 * 3600,
@@ -124,17 +127,65 @@ def run_fix(request_id: str) -> str:
         ctx.policy.check(request, request.approver or "")
     except BackupDoctorError as exc:
         return _fail(ctx, request, f"The approval is no longer valid: {exc.user_message}", False)
-    request = ctx.store.transition(request_id, ["QUEUED"], "RUNNING", "worker")
+    with _lease(ctx, request_id):
+        request = ctx.store.transition(request_id, ["QUEUED"], "RUNNING", "worker")
+        try:
+            outcome = _apply(ctx, request)
+        except TransientFixError as exc:
+            return _attempt_again(ctx, request, exc)
+        except BackupDoctorError as exc:
+            return _fail(ctx, request, exc.user_message, True)
+        return _finish(ctx, request, outcome)
+
+
+def _attempt_again(ctx: WorkerContext, request: Request, error: TransientFixError) -> str:
+    """Hand a transiently failed fix back to the queue after a pause, or give up and say so."""
+    if request.attempts >= len(ATTEMPT_DELAYS):
+        return _fail(ctx, request, f"{error.user_message} (gave up after retries)", True)
+    queued = ctx.store.transition(
+        request.id, ["RUNNING"], "QUEUED", "worker", {"result": error.user_message}
+    )  # attempts + 1: the next attempt is a new rq job
+    queue = Queue(fix_queue_name(ctx.prefix), connection=ctx.rq_redis)
+    queue.enqueue_in(
+        timedelta(seconds=ATTEMPT_DELAYS[request.attempts]),
+        run_fix,
+        queued.id,
+        job_id=job_id_for(queued),
+        job_timeout=JOB_TIMEOUT_SECONDS,
+    )
+    logger.warning(
+        "fix %s hit a transient error, attempt %d queued: %s",
+        request.id,
+        queued.attempts + 1,
+        error.user_message,
+    )
+    return "QUEUED"
+
+
+@contextmanager
+def _lease(ctx: WorkerContext, request_id: str) -> Iterator[None]:
+    """Hold ``<prefix>:lease:<id>`` while the fix runs; it lapses soon after a worker dies."""
+    key, stop = lease_key(ctx.prefix, request_id), threading.Event()
+    ctx.rq_redis.set(key, str(os.getpid()), ex=ctx.lease_seconds)
+
+    def renew() -> None:
+        while not stop.wait(ctx.lease_seconds / 3):
+            try:
+                ctx.rq_redis.set(key, str(os.getpid()), ex=ctx.lease_seconds)
+            except redis.RedisError as exc:
+                logger.warning("could not renew the lease of %s: %s", request_id, exc)
+
+    threading.Thread(target=renew, name=f"lease-{request_id}", daemon=True).start()
     try:
-        outcome = _apply(ctx, request)
-    except TransientFixError as exc:
-        ctx.store.transition(
-            request_id, ["RUNNING"], "QUEUED", "worker", {"result": exc.user_message}
-        )
-        raise  # rq retries it (RETRY); the request is QUEUED again
-    except BackupDoctorError as exc:
-        return _fail(ctx, request, exc.user_message, True)
-    return _finish(ctx, request, outcome)
+        yield
+    finally:
+        stop.set()
+        ctx.rq_redis.delete(key)
+
+
+def lease_key(prefix: str, request_id: str) -> str:
+    """The key a running fix holds (and renews) while its worker is alive."""
+    return f"{prefix}:lease:{request_id}"
 
 
 def _apply(ctx: WorkerContext, request: Request) -> tuple[FixOutcome, RestoreStatus | None]:
@@ -243,12 +294,11 @@ def recover_orphans(ctx: WorkerContext, queue: Queue) -> int:
         if raw_state is None or text(raw_state) not in ACTIVE_STATES:
             continue
         request = ctx.store.get(text(key).rsplit(":", 1)[-1])
-        if _job_alive(queue, request):
+        if _still_alive(ctx, queue, request):
             continue
+        logger.warning("request %s was orphaned in %s: requeuing it", request.id, request.state)
         if request.state == "RUNNING":
-            request = ctx.store.transition(
-                request.id, ["RUNNING"], "QUEUED", "recovery", {"attempts": request.attempts + 1}
-            )
+            request = ctx.store.transition(request.id, ["RUNNING"], "QUEUED", "recovery")
         try:
             _enqueue_again(ctx, queue, request)
             requeued += 1
@@ -257,17 +307,26 @@ def recover_orphans(ctx: WorkerContext, queue: Queue) -> int:
     return requeued
 
 
-def _job_alive(queue: Queue, request: Request) -> bool:
+def _still_alive(ctx: WorkerContext, queue: Queue, request: Request) -> bool:
+    """Whether someone is still on it: a live lease, or an rq job waiting or just started."""
+    if ctx.rq_redis.exists(lease_key(ctx.prefix, request.id)):
+        return True
+    if request.state == "RUNNING":
+        return False  # running without a lease: its worker died
     try:
         job = RqJob.fetch(job_id_for(request), connection=queue.connection)
     except NoSuchJobError:
         return False
-    return job.get_status(refresh=True) in (
-        JobStatus.QUEUED,
-        JobStatus.STARTED,
-        JobStatus.SCHEDULED,
-        JobStatus.DEFERRED,
+    status = job.get_status(refresh=True)
+    if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+        return True
+    # started but no lease yet: only the moment before run_fix takes it, unless long ago
+    started = job.started_at
+    recent = (
+        started is not None
+        and (datetime.now(UTC) - started.replace(tzinfo=UTC)).total_seconds() < ctx.lease_seconds
     )
+    return status == JobStatus.STARTED and recent
 
 
 def _enqueue_again(ctx: WorkerContext, queue: Queue, request: Request) -> None:

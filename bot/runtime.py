@@ -153,4 +153,5 @@ def build_worker_context(settings: Settings, config: BotConfig, redis_url: str) 
         # rq keeps its own connection: no socket timeout, since it blocks on the queue
         rq_redis=redis.Redis.from_url(redis_url, socket_connect_timeout=2),
         prefix=settings.redis_prefix,
+        lease_seconds=settings.fix_lease_seconds,
     )

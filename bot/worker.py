@@ -30,8 +30,6 @@ logger = logging.getLogger(__name__)
 
 #: seconds a fix may keep running after SIGTERM before it is interrupted and handed back
 HEROKU_SHUTDOWN_DELAY = 20
-#: how often the worker expires stale requests and requeues fixes orphaned by a dead worker
-SWEEP_SECONDS = 30
 
 
 def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
@@ -52,17 +50,17 @@ def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
     start_worker_metrics_server(worker_metrics_port(), queue_depth=lambda: queue.count)
     requeued = jobs.recover_orphans(context, queue)
     logger.info("worker ready on queue %s (%d orphaned fix(es) requeued)", queue.name, requeued)
-    _start_sweeper(context, queue)
+    _start_sweeper(context, queue, settings.sweep_seconds)
     worker.work(with_scheduler=True, logging_level=settings.log_level.upper())
     return 0
 
 
-def _start_sweeper(context: WorkerContext, queue: Queue) -> None:
-    """Every SWEEP_SECONDS: expire unapproved requests, requeue fixes whose worker died."""
+def _start_sweeper(context: WorkerContext, queue: Queue, every: float) -> None:
+    """Every ``every`` seconds: expire unapproved requests, requeue fixes whose worker died."""
 
     def sweep() -> None:
         while True:
-            time.sleep(SWEEP_SECONDS)
+            time.sleep(every)
             try:
                 expired = context.store.expire_stale()
                 APPROVALS.labels(decision="expired").inc(len(expired))
