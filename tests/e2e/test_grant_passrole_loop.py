@@ -87,12 +87,8 @@ def test_an_approver_approves_and_the_worker_grants_and_reruns_the_restore(
     story: Story, bot: Bot, aws: Aws
 ) -> None:
     approval = story.cards["approval"]
-    # The stand-in never applies statements with a Condition, so its PassRole rule would fail the
-    # re-run even with the bot's (conditioned, least-privilege) grant in place: the policy itself is
-    # checked below, and the re-run is told to complete.
-    aws.standin.admin.script_restore_outcome(
-        "COMPLETED", recovery_point_arn=story.failure.recovery_point_arn
-    )
+    # No scripted outcome: the stand-in's PassRole rule completes the re-run only because the
+    # bot's grant (iam:PassRole on the instance role, passed to EC2) is now on the restore role.
 
     story.slack.click(APPROVER, approval, approval.button(slack_ids.ACTION_APPROVE))
 

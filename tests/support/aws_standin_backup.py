@@ -352,7 +352,9 @@ class BackupService:
         passed = passed or f"arn:aws:iam::{account}:role/{profile}"
         role = self._iam.role(role_arn)
         policies = self._iam.role_policies(role_arn) if role else []
-        if evaluate(policies, "iam:PassRole", passed).allowed:
+        # a restore passes the instance role to EC2, which is what a narrow grant names
+        context = {"iam:PassedToService": ["ec2.amazonaws.com"]}
+        if evaluate(policies, "iam:PassRole", passed, context).allowed:
             return None
         role_id = role["RoleId"] if role else "AROA" + secrets.token_hex(8).upper()
         decoded = passrole_denial(account, call.region, role_arn, role_id, passed)

@@ -8,8 +8,10 @@ The evaluator is simple but honest about what it does:
 * ``Action``/``NotAction`` match case-insensitively and ``Resource``/``NotResource``
   case-sensitively, with IAM's ``*`` and ``?`` wildcards;
 * an explicit ``Deny`` wins, then any ``Allow``, else ``implicitDeny``;
-* statements with a ``Condition`` are never applied (Allow or Deny); their condition keys are
-  reported in ``MissingContextValues``;
+* a ``Condition`` is applied when every one of its operators is ``StringEquals`` or
+  ``StringLike`` and the caller gave a value for each key (``ContextEntries`` in a simulation;
+  ``iam:PassedToService`` when a restore passes its instance role); otherwise the statement is not
+  applied (Allow or Deny) and its keys are reported in ``MissingContextValues``;
 * permissions boundaries, SCPs, session policies, resource policies, trust policies and policy
   variables are not evaluated. Only roles can be simulated.
 """
@@ -87,7 +89,12 @@ def statement_applies(statement: dict[str, Any], action: str, resource: str) -> 
     )
 
 
-def evaluate(policies: Iterable[SourcedPolicy], action: str, resource: str) -> Evaluation:
+def evaluate(
+    policies: Iterable[SourcedPolicy],
+    action: str,
+    resource: str,
+    context: dict[str, list[str]] | None = None,
+) -> Evaluation:
     """Decide ``action`` on ``resource`` under ``policies``; limits in the module docstring."""
     allows: list[SourcedPolicy] = []
     denies: list[SourcedPolicy] = []
@@ -96,15 +103,43 @@ def evaluate(policies: Iterable[SourcedPolicy], action: str, resource: str) -> E
         for statement in _as_list(policy.document.get("Statement")):
             if not statement_applies(statement, action, resource):
                 continue
-            if statement.get("Condition"):
-                missing.update(k for op in statement["Condition"].values() for k in op)
-                continue
+            condition = statement.get("Condition")
+            if condition:
+                verdict = _condition_holds(condition, context or {})
+                if verdict is None:
+                    missing.update(k for op in condition.values() for k in op)
+                    continue
+                if not verdict:
+                    continue
             (denies if statement.get("Effect") == "Deny" else allows).append(policy)
     if denies:
         return Evaluation("explicitDeny", denies, sorted(missing))
     if allows:
         return Evaluation("allowed", allows, sorted(missing))
     return Evaluation("implicitDeny", [], sorted(missing))
+
+
+#: condition operators the evaluator applies: operator -> whether values are wildcards
+_OPERATORS = {"StringEquals": False, "StringLike": True}
+
+
+def _condition_holds(condition: dict[str, Any], context: dict[str, list[str]]) -> bool | None:
+    """True/False when every operator is supported and every key has a value, else None."""
+    for operator, tests in condition.items():
+        if operator not in _OPERATORS or not isinstance(tests, dict):
+            return None
+        for key, expected in tests.items():
+            actual = context.get(key)
+            if actual is None:
+                return None
+            patterns = [str(v) for v in _as_list(expected)]
+            if _OPERATORS[operator]:
+                ok = any(_any_match(patterns, value, ignore_case=False) for value in actual)
+            else:
+                ok = any(value in patterns for value in actual)
+            if not ok:
+                return False
+    return True
 
 
 def role_arn_parts(role_arn: str) -> tuple[str, str]:
@@ -234,8 +269,12 @@ def simulate_principal_policy(call: Call, iam: MotoIam) -> WireResponse:
     if iam.role(source) is None:
         raise AwsError("NoSuchEntity", f"Role {source} cannot be found.", 404)
     policies = iam.role_policies(source) + _input_policies(call.params.get("PolicyInputList", []))
+    context = {
+        entry["ContextKeyName"]: [str(v) for v in entry.get("ContextKeyValues", [])]
+        for entry in call.params.get("ContextEntries", [])
+    }
     results = [
-        _evaluation_result(action, resource, evaluate(policies, action, resource))
+        _evaluation_result(action, resource, evaluate(policies, action, resource, context))
         for action in call.params["ActionNames"]
         for resource in call.params.get("ResourceArns") or ["*"]
     ]

@@ -297,3 +297,24 @@ def test_started_restores_survive_a_restart(moto: Any, aws_env: None, tmp_path: 
 
         assert again["RestoreJobId"] == job_id
         assert backup.describe_restore_job(RestoreJobId=job_id)["Status"] == "COMPLETED"
+
+
+@pytest.mark.parametrize(
+    ("service", "status"),
+    [("ec2.amazonaws.com", "COMPLETED"), ("lambda.amazonaws.com", "FAILED")],
+    ids=["passed-to-ec2", "passed-to-another-service"],
+)
+def test_a_grant_narrowed_to_a_service_counts_only_for_ec2(
+    standin: AwsStandin, service: str, status: str
+) -> None:
+    standin.set_restore_timing(0, 0.05)
+    iam = client("iam", assume())
+    _create_ec2_roles(iam)
+    iam.put_role_policy(
+        RoleName="AWSBackupDefaultServiceRole",
+        PolicyName="pass-app-role",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": INSTANCE_ROLE,
+             "Condition": {"StringEquals": {"iam:PassedToService": service}}}]}),
+    )  # fmt: skip
+    assert _wait_for_end(_start(f"narrow-{service}"))["Status"] == status
