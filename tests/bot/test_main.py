@@ -82,3 +82,61 @@ def test_the_worker_connects_and_stops_cleanly_on_sigterm(
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0, log.read_text()
     assert "Traceback" not in log.read_text()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.timeout(120)
+def test_make_run_starts_embedded_redis_a_worker_and_http_then_stops_cleanly(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    import requests
+
+    from tests.support.slack_standin import SlackStandin
+
+    slack = SlackStandin().start()
+    (tmp_path / "backup-doctor.yaml").write_text(CONFIG)
+    port = _free_port()
+    env = {
+        **CLEAN_ENV,
+        "PYTHONPATH": os.getcwd(),
+        "SLACK_BOT_TOKEN": "xoxb-run",
+        "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": slack.url,
+        "PORT": str(port),
+        "WORKER_METRICS_PORT": "0",
+    }
+    log = tmp_path / "run.log"
+    try:
+        with log.open("w") as out:
+            bot = subprocess.Popen(
+                [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=out, stderr=out
+            )
+            deadline = time.monotonic() + 60
+            ready = False
+            while not ready and time.monotonic() < deadline:
+                assert bot.poll() is None, log.read_text()
+                try:
+                    ready = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).ok
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+            assert ready, log.read_text()
+            while "worker ready" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            bot.send_signal(signal.SIGTERM)
+            assert bot.wait(timeout=60) == 0, log.read_text()
+    finally:
+        slack.stop()
+    first = json.loads(log.read_text().splitlines()[0])
+    assert "embedded Valkey server" in first["message"]
+    assert (tmp_path / ".data" / "redis" / "appendonlydir").is_dir()
+    assert "worker ready" in log.read_text()
+    assert "Traceback" not in log.read_text()
