@@ -297,12 +297,12 @@ def recover_orphans(ctx: WorkerContext, queue: Queue) -> int:
         if _still_alive(ctx, queue, request):
             continue
         logger.warning("request %s was orphaned in %s: requeuing it", request.id, request.state)
-        if request.state == "RUNNING":
-            request = ctx.store.transition(request.id, ["RUNNING"], "QUEUED", "recovery")
         try:
+            if request.state == "RUNNING":
+                request = ctx.store.transition(request.id, ["RUNNING"], "QUEUED", "recovery")
             _enqueue_again(ctx, queue, request)
             requeued += 1
-        except BackupDoctorError:
+        except BackupDoctorError:  # another worker's sweep moved it first, or Redis blinked
             logger.exception("could not requeue request %s", request.id)
     return requeued
 
@@ -336,4 +336,7 @@ def _enqueue_again(ctx: WorkerContext, queue: Queue, request: Request) -> None:
     try:
         _enqueue_job(queue, request)
     except DuplicateJobError:
-        RqJob.fetch(job_id_for(request), connection=queue.connection).requeue()
+        # this attempt's job is still stored: failed, or started by a worker that died before
+        # run_fix took the lease (rq's requeue() takes failed jobs only): replace it
+        RqJob.fetch(job_id_for(request), connection=queue.connection).delete()
+        _enqueue_job(queue, request)

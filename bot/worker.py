@@ -69,5 +69,7 @@ def _start_sweeper(context: WorkerContext, queue: Queue, every: float) -> None:
                     logger.info("sweep: %d expired, %d requeued", len(expired), requeued)
             except BackupDoctorError as exc:
                 logger.warning("sweep skipped: %s", exc.user_message)
+            except Exception:  # rq's raw Redis client, rq itself: never let the sweeper die
+                logger.exception("sweep failed; sweeping again in %s s", every)
 
     threading.Thread(target=sweep, name="sweeper", daemon=True).start()
