@@ -42,6 +42,8 @@ class SlackStandin:
         self.groups: dict[str, list[str]] = {}
         #: channels the bot is not a member of: posting there fails as Slack does
         self.not_in_channel: set[str] = set()
+        #: what apps.connections.open hands out: the Socket Mode WebSocket URL
+        self.socket_url: str | None = None
         self._faults: list[tuple[str, int, int]] = []  # (method or "*", status, retry_after)
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
@@ -141,6 +143,8 @@ class SlackStandin:
         return None
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False}
         if method == "auth.test":
             return {"ok": True, "team_id": "T0001", "user_id": BOT_USER_ID, "bot_id": "B0001"}
         if method == "chat.postMessage" and args.get("channel") in self.not_in_channel:
