@@ -85,9 +85,14 @@ class BotProcess:
         eventually(logged, timeout, f"{self.mode} to log {text!r}")
 
     def kill(self) -> None:
-        """SIGKILL the whole process group, as an OOM kill or a node loss would."""
+        """SIGKILL the process group and every descendant, as an OOM kill or a node loss would.
+
+        rq's work horse calls ``setpgrp()``, so it is not in the group: it is found by parentage.
+        """
         if self.alive():
+            strays = descendants(self.pid)
             os.killpg(self.pid, signal.SIGKILL)
+            _kill_all(strays)
             assert self.process is not None
             self.process.wait(timeout=10)
         self._close()
@@ -96,18 +101,58 @@ class BotProcess:
         """SIGTERM (graceful), then SIGKILL after 10 s."""
         if self.alive():
             assert self.process is not None
+            strays = descendants(self.pid)
             os.killpg(self.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(self.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+            _kill_all(strays)
         self._close()
 
     def _close(self) -> None:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid``, whatever process group or session it moved to."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # it ended while we looked
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])  # after "pid (comm) state"
+        children.setdefault(ppid, []).append(int(entry.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether ``pid`` is a running process (a zombie waiting to be reaped counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def _kill_all(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue
 
 
 def start_web(env: dict[str, str], port: int, log_path: Path, cwd: Path) -> BotProcess:
