@@ -9,8 +9,8 @@ worker's requests are found and requeued by ``recover_orphans`` (fixes are idemp
 from __future__ import annotations
 
 import logging
-import os
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -164,14 +164,20 @@ def _attempt_again(ctx: WorkerContext, request: Request, error: TransientFixErro
 
 @contextmanager
 def _lease(ctx: WorkerContext, request_id: str) -> Iterator[None]:
-    """Hold ``<prefix>:lease:<id>`` while the fix runs; it lapses soon after a worker dies."""
-    key, stop = lease_key(ctx.prefix, request_id), threading.Event()
-    ctx.rq_redis.set(key, str(os.getpid()), ex=ctx.lease_seconds)
+    """Hold ``<prefix>:lease:<id>`` while the fix runs; it lapses soon after a worker dies.
+
+    The lease holds a token of this run: a run renews and releases only its own lease, so a run
+    that lost it (its lease lapsed and recovery started another) cannot release the new one.
+    """
+    key, token, stop = lease_key(ctx.prefix, request_id), uuid.uuid4().hex, threading.Event()
+    ctx.rq_redis.set(key, token, ex=ctx.lease_seconds)
 
     def renew() -> None:
         while not stop.wait(ctx.lease_seconds / 3):
             try:
-                ctx.rq_redis.set(key, str(os.getpid()), ex=ctx.lease_seconds)
+                if not ctx.rq_redis.eval(_RENEW_IF_MINE, 1, key, token, ctx.lease_seconds):
+                    logger.warning("lost the lease of %s to another run", request_id)
+                    return
             except redis.RedisError as exc:
                 logger.warning("could not renew the lease of %s: %s", request_id, exc)
 
@@ -180,7 +186,21 @@ def _lease(ctx: WorkerContext, request_id: str) -> Iterator[None]:
         yield
     finally:
         stop.set()
-        ctx.rq_redis.delete(key)
+        ctx.rq_redis.eval(_RELEASE_IF_MINE, 1, key, token)
+
+
+#: renew the lease only if this run still holds it (compare-and-expire)
+_RENEW_IF_MINE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+#: release the lease only if this run still holds it (compare-and-delete)
+_RELEASE_IF_MINE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 
 def lease_key(prefix: str, request_id: str) -> str:

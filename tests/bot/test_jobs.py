@@ -433,3 +433,13 @@ def test_a_retry_after_a_failure_is_a_new_job_id(store: RequestStore, queue: Que
 
     assert retried.retries == 1
     assert queued_ids(queue) == [f"fix-{first.id}-1-0"]
+
+
+def test_a_run_that_lost_its_lease_does_not_release_the_new_one(
+    ctx: jobs.WorkerContext, redis_client: redis.Redis
+) -> None:
+    key = jobs.lease_key(ctx.prefix, "req-lost")
+    with jobs._lease(ctx, "req-lost"):
+        assert redis_client.exists(key)
+        redis_client.set(key, "another-run", ex=60)  # recovery started another run meanwhile
+    assert redis_client.get(key) == b"another-run"
