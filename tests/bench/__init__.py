@@ -1,0 +1,1 @@
+"""``make bench``: benchmarks against local stand-ins (not part of ``make test``)."""
