@@ -110,7 +110,7 @@ def _serve_http(settings: Settings, config: BotConfig, redis_url: str) -> int:
     logger.info("HTTP mode: POST /slack/events on port %s", settings.port)
     GunicornServer(
         lambda: create_web_app(build_services(settings, config, redis_url)),
-        gunicorn_options(settings.port),
+        gunicorn_options(settings),
     ).run()
     return 0
 

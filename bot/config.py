@@ -127,8 +127,14 @@ class Settings(BaseSettings):
     config_file: Path = Path("backup-doctor.yaml")
     data_dir: Path = Path(".data")
     log_level: str = "INFO"
-    #: threads that do slow work (AWS, Slack posts) after the ack, apart from request threads
-    work_threads: int = 16
+    #: gunicorn processes (HTTP mode): one per core the web may use; acks and the work after
+    #: them share a process's GIL, so one process saturates one core (docs/benchmarks.md)
+    web_concurrency: int = 2
+    #: request threads per gunicorn process: acks are tiny, these only parse and hand over
+    web_threads: int = 16
+    #: threads per web process that do the slow work (AWS, Slack posts) after the ack, apart
+    #: from request threads; more runnable threads crowd the acks out of the GIL under a burst
+    work_threads: int = 8
     #: runs an rq worker inside the bot process (local use); production runs the Procfile's worker
     inline_worker: bool = False
     #: prefix of every Redis key and rq queue name, so runs and tenants can share a server

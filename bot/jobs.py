@@ -9,6 +9,7 @@ worker's requests are found and requeued by ``recover_orphans`` (fixes are idemp
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -169,7 +170,9 @@ def _lease(ctx: WorkerContext, request_id: str) -> Iterator[None]:
     The lease holds a token of this run: a run renews and releases only its own lease, so a run
     that lost it (its lease lapsed and recovery started another) cannot release the new one.
     """
-    key, token, stop = lease_key(ctx.prefix, request_id), uuid.uuid4().hex, threading.Event()
+    # "<pid>:<run>": which process holds it (for operators), and which run (for ownership)
+    token = f"{os.getpid()}:{uuid.uuid4().hex}"
+    key, stop = lease_key(ctx.prefix, request_id), threading.Event()
     ctx.rq_redis.set(key, token, ex=ctx.lease_seconds)
 
     def renew() -> None:

@@ -8,7 +8,6 @@ Prometheus.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from flask import Flask, Response, request
@@ -16,6 +15,7 @@ from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.flask import SlackRequestHandler
 
 from bot.app import Services, create_app
+from bot.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -70,20 +70,19 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return self._build()
 
 
-def gunicorn_options(port: int) -> dict[str, Any]:
+def gunicorn_options(settings: Settings) -> dict[str, Any]:
     """Each setting with why: see the comments."""
     return {
-        "bind": f"0.0.0.0:{port}",  # behind a load balancer or the cluster's Service
-        # one process per replica; scale with replicas (HPA), caches stay warm in one process
-        "workers": int(os.environ.get("WEB_CONCURRENCY", "1")),
+        "bind": f"0.0.0.0:{settings.port}",  # behind a load balancer or the cluster's Service
+        "workers": settings.web_concurrency,  # one per core (see Settings.web_concurrency)
         # acks are tiny: threads serve them while slow work runs in the bot's own work pool
         "worker_class": "gthread",
-        "threads": int(os.environ.get("WEB_THREADS", "16")),
+        "threads": settings.web_threads,
         "timeout": 30,  # a request thread stuck for 30 s is a bug: restart the worker
         "graceful_timeout": 25,  # finish in-flight work on SIGTERM within the pod's grace period
         "keepalive": 5,
         "accesslog": None,  # the app logs requests as JSON with their request id
         "errorlog": "-",
-        "loglevel": os.environ.get("LOG_LEVEL", "info").lower(),
+        "loglevel": settings.log_level.lower(),
         "preload_app": False,  # build clients after the fork: boto3 and redis are not fork-safe
     }

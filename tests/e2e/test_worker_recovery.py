@@ -98,10 +98,10 @@ def state(bot: Bot, request_id: str) -> str:
 
 
 def horse_pid(bot: Bot, request_id: str) -> int:
-    """The work horse running the fix: it holds the lease under its own pid."""
+    """The work horse running the fix: its lease reads "<pid>:<run token>"."""
     raw = bot.redis.get(lease_key(bot.prefix, request_id))
     assert raw is not None, "the running fix holds no lease"
-    return int(raw)
+    return int(raw.split(b":", 1)[0])
 
 
 def wait_policy_put(bot: Bot, aws: Aws, approved: Approved) -> int:
