@@ -58,8 +58,8 @@ def build_services(settings: Settings, config: BotConfig, redis_url: str) -> Ser
     core = build_core(settings, config, redis_url)
     queue = Queue(queue_name(settings.redis_prefix), connection=core.redis)
 
-    def enqueue(request: Request) -> None:
-        enqueue_fix(core.store, queue, request, "web")
+    def enqueue(request: Request, actor: str) -> None:
+        enqueue_fix(core.store, queue, request, actor)
 
     fix_flow = FixFlow(
         config, core.store, core.policy, core.read.sessions, core.replies, core.slack, enqueue

@@ -27,7 +27,8 @@ from bot.state import Request, RequestStore, approve, deny, request_fix, start_r
 
 logger = logging.getLogger(__name__)
 
-Enqueue = Callable[[Request], None]
+#: moves a request to QUEUED (recording who did it) and enqueues it once
+Enqueue = Callable[[Request, str], None]
 
 
 class FixFlow:
@@ -108,7 +109,7 @@ class FixFlow:
             raise
         APPROVALS.labels(decision="approved").inc()
         self._refresh_approval_card(request)
-        self._enqueue(request)
+        self._enqueue(request, user_id)
 
     def deny(self, value: str, user_id: str, origin: Origin) -> None:
         """Deny (an approver) or withdraw (the person who asked)."""
@@ -120,7 +121,7 @@ class FixFlow:
         """Run a failed fix again: the approval rules apply again to whoever clicks."""
         request = self._store.get(decode_value(value)[0])
         self._policy.check(request, user_id)
-        self._enqueue(request)
+        self._enqueue(request, user_id)
 
     def _account(self, account_id: str) -> Any:
         account = self._config.account(account_id)

@@ -135,6 +135,7 @@ def test_the_audit_trail_lists_every_step_with_its_actor(story: Story, bot: Bot)
     actors = dict(steps)
     assert actors["FIX_REQUESTED"] == REQUESTER
     assert actors["APPROVED"] == APPROVER
+    assert actors["QUEUED"] == APPROVER  # the approval queued it
     assert actors["SUCCEEDED"] == "worker"
 
 
