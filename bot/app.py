@@ -16,7 +16,8 @@ from slack_sdk import WebClient
 from bot.config import BotConfig, Settings
 from bot.conversation import Conversation
 from bot.fix_flow import FixFlow
-from bot.jobs import enqueue_fix, queue_name
+from bot.jobs import enqueue_fix
+from bot.queues import fix_queue
 from bot.runtime import ReadSide, build_core
 from bot.state import Request, RequestStore
 from bot.work import WorkPool
@@ -53,10 +54,8 @@ class Services:
 
 def build_services(settings: Settings, config: BotConfig, redis_url: str) -> Services:
     """Build the process's clients (Redis, Slack, AWS read side) and the services over them."""
-    from rq import Queue
-
     core = build_core(settings, config, redis_url)
-    queue = Queue(queue_name(settings.redis_prefix), connection=core.redis)
+    queue = fix_queue(core.redis, settings.redis_prefix)
 
     def enqueue(request: Request, actor: str) -> None:
         enqueue_fix(core.store, queue, request, actor)

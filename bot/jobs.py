@@ -34,7 +34,7 @@ from bot.errors import BackupDoctorError
 from bot.fixes import RestoreStatus, TransientFixError, apply_fix, follow_restore
 from bot.fixes.outcome import FixOutcome
 from bot.observability.metrics import FIXES
-from bot.queues import fix_queue_name
+from bot.queues import fix_queue, fix_queue_name
 from bot.replies import Origin, Replies
 from bot.state import Request, RequestStore
 from bot.state.redis_errors import text
@@ -146,7 +146,7 @@ def _attempt_again(ctx: WorkerContext, request: Request, error: TransientFixErro
     queued = ctx.store.transition(
         request.id, ["RUNNING"], "QUEUED", "worker", {"result": error.user_message}
     )  # attempts + 1: the next attempt is a new rq job
-    queue = Queue(fix_queue_name(ctx.prefix), connection=ctx.rq_redis)
+    queue = fix_queue(ctx.rq_redis, ctx.prefix)
     queue.enqueue_in(
         timedelta(seconds=ATTEMPT_DELAYS[request.attempts]),
         run_fix,

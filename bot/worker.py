@@ -14,6 +14,7 @@ import threading
 import time
 
 from rq import Queue
+from rq.job import Job
 from rq.worker import HerokuWorker
 
 from bot.config import BotConfig, Settings
@@ -25,6 +26,7 @@ from bot.observability.metrics import (
     start_worker_metrics_server,
     worker_metrics_port,
 )
+from bot.queues import ALLOWED_JOBS, SERIALIZER, fix_queue
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +41,11 @@ def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
 
     context = build_worker_context(settings, config, redis_url)
     jobs.install(context)
-    queue = Queue(jobs.queue_name(settings.redis_prefix), connection=context.rq_redis)
-    worker = HerokuWorker(
+    queue = fix_queue(context.rq_redis, settings.redis_prefix)
+    worker = FixWorker(
         [queue],
         connection=context.rq_redis,
+        serializer=SERIALIZER,
         name=f"backup-doctor-{socket.gethostname()}-{os.getpid()}",
     )
     worker.imminent_shutdown_delay = HEROKU_SHUTDOWN_DELAY
@@ -53,6 +56,23 @@ def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
     _start_sweeper(context, queue, settings.sweep_seconds)
     worker.work(with_scheduler=True, logging_level=settings.log_level.upper())
     return 0
+
+
+class FixWorker(HerokuWorker):
+    """rq's Heroku-style worker that runs only the bot's own job functions.
+
+    A job naming any other function (pushed straight into Redis) is failed unrun; with the JSON
+    serializer, reading it runs no code either.
+    """
+
+    def perform_job(self, job: Job, queue: Queue) -> bool:
+        if job.func_name not in ALLOWED_JOBS:
+            logger.error(
+                "refused job %s: it names %r, not a backup-doctor job", job.id, job.func_name
+            )
+            self.handle_job_failure(job, queue=queue, exc_string="refused: not a backup-doctor job")
+            return False
+        return bool(super().perform_job(job, queue))
 
 
 def _start_sweeper(context: WorkerContext, queue: Queue, every: float) -> None:

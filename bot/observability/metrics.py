@@ -186,11 +186,9 @@ def render_metrics(queue_depth: QueueDepth | None = None) -> tuple[bytes, str]:
 
 def fix_queue_depth(connection: redis.Redis, prefix: str) -> int:
     """How many fix jobs wait in the rq queue now."""
-    from rq import Queue
+    from bot.queues import fix_queue
 
-    from bot.queues import fix_queue_name
-
-    return int(Queue(fix_queue_name(prefix), connection=connection).count)
+    return int(fix_queue(connection, prefix).count)
 
 
 def exposition(services: HasFixQueue) -> tuple[bytes, str]:

@@ -33,6 +33,7 @@ from bot.jobs import (
     recover_orphans,
     run_fix,
 )
+from bot.queues import fix_queue
 from bot.replies import Replies
 from bot.runtime import build_read_side
 from bot.state import Request, RequestMoved, RequestStore, approve, request_fix
@@ -81,7 +82,7 @@ def store(redis_client: redis.Redis, redis_prefix: str) -> RequestStore:
 @pytest.fixture
 def queue(redis_client: redis.Redis, redis_prefix: str) -> Iterator[Queue]:
     """The prefix's fix queue; its jobs and registries are removed afterwards."""
-    fixes = Queue(jobs.queue_name(redis_prefix), connection=redis_client)
+    fixes = fix_queue(redis_client, redis_prefix)
     yield fixes
     rq_keys = list(redis_client.scan_iter(match=f"rq:*{redis_prefix}*", count=500))
     job_ids = {str(job_id) for job_id in fixes.job_ids}

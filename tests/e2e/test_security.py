@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -13,6 +14,7 @@ from rq.job import Job
 
 from bot import slack_ids
 from bot.jobs import queue_name, run_fix
+from bot.queues import SERIALIZER, fix_queue
 from tests.e2e import world
 from tests.e2e.conftest import APPROVER, BOT_TOKEN, BYSTANDER, REQUESTER, Aws, Bot
 from tests.e2e.processes import eventually
@@ -92,13 +94,16 @@ def test_the_worker_refuses_a_job_pushed_straight_into_redis(
     policies_before = world.inline_policies(aws.iam)
     restores_before = len(aws.standin.admin.restore_jobs())
 
-    job = Queue(queue_name(bot.prefix), connection=bot.redis).enqueue(run_fix, request_id)
+    job = fix_queue(bot.redis, bot.prefix).enqueue(run_fix, request_id)
 
     eventually(lambda: job.get_status(refresh=True) in ("finished", "failed"), 20, "the job")
     assert world.inline_policies(aws.iam) == policies_before
     assert len(aws.standin.admin.restore_jobs()) == restores_before
     if target == "diagnosed":
-        assert Job.fetch(job.id, connection=bot.redis).return_value() == "DIAGNOSED"
+        assert (
+            Job.fetch(job.id, connection=bot.redis, serializer=SERIALIZER).return_value()
+            == "DIAGNOSED"
+        )
         assert bot.store.get(diagnosed).state == "DIAGNOSED"
 
 
@@ -164,3 +169,34 @@ def test_no_secret_reaches_the_processes_logs(bot: Bot) -> None:
     assert "worker ready" in logs  # the logs are really there
     for secret in (BOT_TOKEN, SIGNING_SECRET, world.SECRET_ACCESS_KEY, MOTO_SESSION_TOKEN_PREFIX):
         assert secret not in logs, f"{secret[:8]}... appears in the logs"
+
+
+def test_a_forged_job_naming_another_function_is_refused_unrun(bot: Bot, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    queue = fix_queue(bot.redis, bot.prefix)
+    job = queue.enqueue("pathlib.Path.touch", str(marker))
+
+    eventually(lambda: job.get_status(refresh=True) == "failed", 20, "the job to be refused")
+    assert not marker.exists()
+    assert "refused" in (
+        Job.fetch(job.id, connection=bot.redis, serializer=SERIALIZER).exc_info or ""
+    )
+
+
+def test_a_pickled_job_is_never_unpickled(bot: Bot, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    pickled = Queue(fix_queue(bot.redis, bot.prefix).name, connection=bot.redis)  # rq's default
+    job = pickled.enqueue("pathlib.Path.touch", str(marker))
+
+    eventually(lambda: not pickled.job_ids, 20, "the worker to take the job")
+    eventually(
+        lambda: bot.redis.exists(f"rq:job:{job.id}") == 0 or _status(bot, job.id) != "queued",
+        20,
+        "the job to be dealt with",
+    )
+    assert not marker.exists()
+
+
+def _status(bot: Bot, job_id: str) -> str:
+    raw = bot.redis.hget(f"rq:job:{job_id}", "status")
+    return raw.decode() if raw else ""

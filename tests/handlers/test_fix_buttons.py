@@ -6,9 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from rq import Queue
 
-from bot.jobs import queue_name
+from bot.queues import fix_queue
 from bot.slack_ids import encode_value
 from tests.handlers.conftest import (
     ACCOUNT,
@@ -140,7 +139,7 @@ def test_an_approver_approves_once_and_the_fix_is_queued_once(
     assert "Approved by" in json.dumps(update.args["blocks"])
     bot.services.work.shutdown(wait=True)
     assert bot.services.store.get(request_id).state == "QUEUED"
-    queue = Queue(queue_name(bot.services.prefix), connection=redis_client)
+    queue = fix_queue(redis_client, bot.services.prefix)
     assert queue.count == 1
 
 
@@ -168,7 +167,7 @@ def test_twenty_approvals_at_once_queue_one_job(
         assert set(pool.map(approve, range(20))) == {200}
     bot.services.work.shutdown(wait=True)
     assert bot.services.store.get(request_id).state == "QUEUED"
-    assert Queue(queue_name(bot.services.prefix), connection=redis_client).count == 1
+    assert fix_queue(redis_client, bot.services.prefix).count == 1
     assert len(bot.slack.calls_to("chat.update")) == 1
     stale = bot.slack.calls_to("response_url")
     assert len(stale) == 19

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import redis
-from rq import Queue
 
 from bot.observability import metrics
 from bot.observability.metrics import record_aws_call, render_metrics
+from bot.queues import fix_queue
 
 SERIES = (
     "backup_doctor_commands_total",
@@ -187,7 +187,7 @@ class FakeServices:
 def test_the_web_exposition_reports_the_fix_queue_depth_from_redis(
     redis_client: redis.Redis, redis_prefix: str
 ) -> None:
-    queue = Queue(f"{redis_prefix}-fixes", connection=redis_client)
+    queue = fix_queue(redis_client, redis_prefix)
     for _ in range(3):
         queue.enqueue("os.getpid")
 
