@@ -141,3 +141,32 @@ def bot(
     server.shutdown()
     server.server_close()
     services.work.shutdown(wait=True)
+
+
+RECOVERY_POINT = "arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0"
+STATUS = (
+    "You are not authorized to perform this operation. Please consult the permissions associated "
+    "with your AWS Backup role(s), and refer to the AWS Backup documentation for more details. "
+    f"Encoded authorization failure message: {BLOB}"
+)
+
+
+def seed_restore_failure(bot: BotUnderTest) -> str:
+    """The classic failure: an EC2 restore whose role may not pass the instance role; its id."""
+    iam = aws_standin_testkit.client("iam", aws_standin_testkit.assume("Admin", ACCOUNT))
+    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
+    iam.create_role(
+        RoleName="AWSBackupDefaultServiceRole",
+        Path="/service-role/",
+        AssumeRolePolicyDocument=trust,
+    )
+    iam.create_role(RoleName="AmazonSSMRoleForInstancesQuickSetup", AssumeRolePolicyDocument=trust)
+    return bot.aws.seed_restore_job(
+        RECOVERY_POINT,
+        status="FAILED",
+        status_message=STATUS,
+        account=ACCOUNT,
+        region="us-east-1",
+        iam_role_arn=RESTORE_ROLE,
+        metadata={"IamInstanceProfileName": "AmazonSSMRoleForInstancesQuickSetup"},
+    )

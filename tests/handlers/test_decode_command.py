@@ -115,3 +115,12 @@ def test_a_retried_delivery_gets_one_answer(bot: BotUnderTest) -> None:
     bot.slack.wait_for("chat.postMessage", 2)
     bot.services.work.shutdown(wait=True)
     assert len(bot.slack.calls_to("chat.postMessage")) == 2  # one parent, one card
+
+
+def test_a_slack_server_error_is_retried_and_the_answer_posted_once(bot: BotUnderTest) -> None:
+    bot.slack.fail_next("chat.postMessage", status=503)
+    send(bot, ERROR)
+    posts = bot.slack.wait_for("chat.postMessage", 3)  # the failed one, its retry, the card
+    bot.services.work.shutdown(wait=True)
+    assert len(bot.slack.calls_to("chat.postMessage")) == 3
+    assert sum(1 for p in posts if "thread_ts" in p.args) == 1

@@ -10,16 +10,14 @@ import pytest
 from bot.queues import fix_queue
 from bot.slack_ids import encode_value
 from tests.handlers.conftest import (
-    ACCOUNT,
     APPROVER,
     BLOB,
     INSTANCE_ROLE,
     REQUESTER,
-    RESTORE_ROLE,
     BotUnderTest,
+    seed_restore_failure,
 )
 from tests.handlers.payloads import block_action
-from tests.support import aws_standin_testkit
 from tests.support.slack_requests import command_body, interaction_body, post_signed
 
 STATUS = (
@@ -33,23 +31,7 @@ RECOVERY_POINT = "arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0"
 @pytest.fixture
 def card(bot: BotUnderTest) -> dict[str, Any]:
     """The diagnosis card of a failed EC2 restore, asked for by job id."""
-    iam = aws_standin_testkit.client("iam", aws_standin_testkit.assume("Admin", ACCOUNT))
-    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
-    iam.create_role(
-        RoleName="AWSBackupDefaultServiceRole",
-        Path="/service-role/",
-        AssumeRolePolicyDocument=trust,
-    )
-    iam.create_role(RoleName="AmazonSSMRoleForInstancesQuickSetup", AssumeRolePolicyDocument=trust)
-    job_id = bot.aws.seed_restore_job(
-        RECOVERY_POINT,
-        status="FAILED",
-        status_message=STATUS,
-        account=ACCOUNT,
-        region="us-east-1",
-        iam_role_arn=RESTORE_ROLE,
-        metadata={"IamInstanceProfileName": "AmazonSSMRoleForInstancesQuickSetup"},
-    )
+    job_id = seed_restore_failure(bot)
     post_signed(
         bot.url, command_body(job_id, user_id=REQUESTER, response_url=bot.slack.response_url("cmd"))
     )
