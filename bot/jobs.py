@@ -3,26 +3,19 @@
 ``run_fix``: QUEUED -> RUNNING -> apply the catalogue fix with the fix role (fresh session per fix,
 approver as SourceIdentity) -> follow the restore -> SUCCEEDED | FAILED, posting progress and the
 outcome in the request's thread. Transient AWS errors hand the request back to the queue; a killed
-worker's requests are found and requeued by ``recover_orphans`` (fixes are idempotent).
+worker's requests are found and requeued by ``bot.recovery`` (fixes are idempotent).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import threading
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import redis
 from rq import Queue
-from rq.exceptions import DuplicateJobError, NoSuchJobError
-from rq.job import Job as RqJob
-from rq.job import JobStatus
+from rq.exceptions import DuplicateJobError
 
 from bot import blocks
 from bot.approvals import ApprovalPolicy
@@ -33,11 +26,11 @@ from bot.conversation import Conversation
 from bot.errors import BackupDoctorError
 from bot.fixes import RestoreStatus, TransientFixError, apply_fix, follow_restore
 from bot.fixes.outcome import FixOutcome
+from bot.lease import hold_lease
 from bot.observability.metrics import FIXES
 from bot.queues import fix_queue, fix_queue_name
 from bot.replies import Origin, Replies
 from bot.state import Request, RequestStore
-from bot.state.redis_errors import text
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +40,6 @@ FOLLOW_RESTORE_SECONDS = 45 * 60
 JOB_TIMEOUT_SECONDS = FOLLOW_RESTORE_SECONDS + 10 * 60
 #: pauses before each new attempt after a transient failure (throttling, network); then FAILED
 ATTEMPT_DELAYS = (10, 30, 60)
-ACTIVE_STATES = ("APPROVED", "QUEUED", "RUNNING")
 
 
 def queue_name(prefix: str) -> str:
@@ -98,13 +90,13 @@ def enqueue_fix(store: RequestStore, queue: Queue, request: Request, actor: str)
     """Move an approved (or failed, for a retry) request to QUEUED and enqueue it exactly once."""
     queued = store.transition(request.id, [request.state], "QUEUED", actor)  # FAILED: retries+1
     try:
-        _enqueue_job(queue, queued)
+        enqueue_job(queue, queued)
     except DuplicateJobError:
         logger.info("fix for request %s is already queued", queued.id)
     return queued
 
 
-def _enqueue_job(queue: Queue, request: Request) -> None:
+def enqueue_job(queue: Queue, request: Request) -> None:
     """One rq job for this attempt of the request (``unique``: a second enqueue is refused)."""
     queue.enqueue(
         run_fix,
@@ -128,7 +120,7 @@ def run_fix(request_id: str) -> str:
         ctx.policy.check(request, request.approver or "")
     except BackupDoctorError as exc:
         return _fail(ctx, request, f"The approval is no longer valid: {exc.user_message}", False)
-    with _lease(ctx, request_id):
+    with hold_lease(ctx.rq_redis, ctx.prefix, request_id, ctx.lease_seconds):
         request = ctx.store.transition(request_id, ["QUEUED"], "RUNNING", "worker")
         try:
             outcome = _apply(ctx, request)
@@ -161,54 +153,6 @@ def _attempt_again(ctx: WorkerContext, request: Request, error: TransientFixErro
         error.user_message,
     )
     return "QUEUED"
-
-
-@contextmanager
-def _lease(ctx: WorkerContext, request_id: str) -> Iterator[None]:
-    """Hold ``<prefix>:lease:<id>`` while the fix runs; it lapses soon after a worker dies.
-
-    The lease holds a token of this run: a run renews and releases only its own lease, so a run
-    that lost it (its lease lapsed and recovery started another) cannot release the new one.
-    """
-    # "<pid>:<run>": which process holds it (for operators), and which run (for ownership)
-    token = f"{os.getpid()}:{uuid.uuid4().hex}"
-    key, stop = lease_key(ctx.prefix, request_id), threading.Event()
-    ctx.rq_redis.set(key, token, ex=ctx.lease_seconds)
-
-    def renew() -> None:
-        while not stop.wait(ctx.lease_seconds / 3):
-            try:
-                if not ctx.rq_redis.eval(_RENEW_IF_MINE, 1, key, token, ctx.lease_seconds):
-                    logger.warning("lost the lease of %s to another run", request_id)
-                    return
-            except redis.RedisError as exc:
-                logger.warning("could not renew the lease of %s: %s", request_id, exc)
-
-    threading.Thread(target=renew, name=f"lease-{request_id}", daemon=True).start()
-    try:
-        yield
-    finally:
-        stop.set()
-        ctx.rq_redis.eval(_RELEASE_IF_MINE, 1, key, token)
-
-
-#: renew the lease only if this run still holds it (compare-and-expire)
-_RENEW_IF_MINE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('EXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-"""
-#: release the lease only if this run still holds it (compare-and-delete)
-_RELEASE_IF_MINE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
-
-def lease_key(prefix: str, request_id: str) -> str:
-    """The key a running fix holds (and renews) while its worker is alive."""
-    return f"{prefix}:lease:{request_id}"
 
 
 def _apply(ctx: WorkerContext, request: Request) -> tuple[FixOutcome, RestoreStatus | None]:
@@ -304,62 +248,3 @@ def _diagnose_again(ctx: WorkerContext, request: Request, status_message: str) -
         ctx.conversation.explain(status_message, origin, request.account_id, request.region)
     except Exception:
         logger.exception("could not diagnose the failed re-run of request %s", request.id)
-
-
-def recover_orphans(ctx: WorkerContext, queue: Queue) -> int:
-    """Requeue requests whose worker died (RUNNING/QUEUED/APPROVED with no live rq job).
-
-    Safe because every fix is idempotent: the same inline policy name, the same restore token.
-    """
-    requeued = 0
-    for key in ctx.request_keys():
-        raw_state = ctx.rq_redis.hget(key, "state")
-        if raw_state is None or text(raw_state) not in ACTIVE_STATES:
-            continue
-        request = ctx.store.get(text(key).rsplit(":", 1)[-1])
-        if _still_alive(ctx, queue, request):
-            continue
-        logger.warning("request %s was orphaned in %s: requeuing it", request.id, request.state)
-        try:
-            if request.state == "RUNNING":
-                request = ctx.store.transition(request.id, ["RUNNING"], "QUEUED", "recovery")
-            _enqueue_again(ctx, queue, request)
-            requeued += 1
-        except BackupDoctorError:  # another worker's sweep moved it first, or Redis blinked
-            logger.exception("could not requeue request %s", request.id)
-    return requeued
-
-
-def _still_alive(ctx: WorkerContext, queue: Queue, request: Request) -> bool:
-    """Whether someone is still on it: a live lease, or an rq job waiting or just started."""
-    if ctx.rq_redis.exists(lease_key(ctx.prefix, request.id)):
-        return True
-    if request.state == "RUNNING":
-        return False  # running without a lease: its worker died
-    try:
-        job = RqJob.fetch(job_id_for(request), connection=queue.connection)
-    except NoSuchJobError:
-        return False
-    status = job.get_status(refresh=True)
-    if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
-        return True
-    # started but no lease yet: only the moment before run_fix takes it, unless long ago
-    started = job.started_at
-    recent = (
-        started is not None
-        and (datetime.now(UTC) - started.replace(tzinfo=UTC)).total_seconds() < ctx.lease_seconds
-    )
-    return status == JobStatus.STARTED and recent
-
-
-def _enqueue_again(ctx: WorkerContext, queue: Queue, request: Request) -> None:
-    if request.state == "APPROVED":
-        enqueue_fix(ctx.store, queue, request, "recovery")
-        return
-    try:
-        _enqueue_job(queue, request)
-    except DuplicateJobError:
-        # this attempt's job is still stored: failed, or started by a worker that died before
-        # run_fix took the lease (rq's requeue() takes failed jobs only): replace it
-        RqJob.fetch(job_id_for(request), connection=queue.connection).delete()
-        _enqueue_job(queue, request)

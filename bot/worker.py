@@ -19,7 +19,7 @@ from rq.worker import HerokuWorker
 
 from bot.config import BotConfig, Settings
 from bot.errors import BackupDoctorError
-from bot.jobs import WorkerContext, recover_orphans
+from bot.jobs import WorkerContext
 from bot.observability.metrics import (
     APPROVALS,
     reset_multiprocess_dir,
@@ -27,6 +27,7 @@ from bot.observability.metrics import (
     worker_metrics_port,
 )
 from bot.queues import ALLOWED_JOBS, SERIALIZER, fix_queue
+from bot.recovery import recover_orphans
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
     worker.imminent_shutdown_delay = HEROKU_SHUTDOWN_DELAY
     reset_multiprocess_dir()
     start_worker_metrics_server(worker_metrics_port(), queue_depth=lambda: queue.count)
-    requeued = jobs.recover_orphans(context, queue)
+    requeued = recover_orphans(context, queue)
     logger.info("worker ready on queue %s (%d orphaned fix(es) requeued)", queue.name, requeued)
     _start_sweeper(context, queue, settings.sweep_seconds)
     worker.work(with_scheduler=True, logging_level=settings.log_level.upper())

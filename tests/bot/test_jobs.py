@@ -29,11 +29,11 @@ from bot.jobs import (
     WorkerContext,
     enqueue_fix,
     job_id_for,
-    lease_key,
-    recover_orphans,
     run_fix,
 )
+from bot.lease import hold_lease, lease_key
 from bot.queues import fix_queue
+from bot.recovery import recover_orphans
 from bot.replies import Replies
 from bot.runtime import build_read_side
 from bot.state import Request, RequestMoved, RequestStore, approve, request_fix
@@ -439,8 +439,8 @@ def test_a_retry_after_a_failure_is_a_new_job_id(store: RequestStore, queue: Que
 def test_a_run_that_lost_its_lease_does_not_release_the_new_one(
     ctx: jobs.WorkerContext, redis_client: redis.Redis
 ) -> None:
-    key = jobs.lease_key(ctx.prefix, "req-lost")
-    with jobs._lease(ctx, "req-lost"):
+    key = lease_key(ctx.prefix, "req-lost")
+    with hold_lease(redis_client, ctx.prefix, "req-lost", ctx.lease_seconds):
         assert redis_client.exists(key)
         redis_client.set(key, "another-run", ex=60)  # recovery started another run meanwhile
     assert redis_client.get(key) == b"another-run"
