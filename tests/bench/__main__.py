@@ -11,7 +11,8 @@ import os
 import sys
 import time
 
-from tests.bench import ack, answer, calls, manual, memory
+from bot.fixes.follow import FIRST_DELAY
+from tests.bench import ack, answer, calls, manual, memory, worker
 from tests.bench.env import AWS_LATENCY, BenchEnv
 from tests.bench.stats import ms, percentile, table
 
@@ -26,18 +27,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per ack load level")
     parser.add_argument("--quick", action="store_true", help="a short run (3 s levels, fewer)")
+    parser.add_argument("--fixes", type=int, default=None, help="fixes per worker count (40)")
     args = parser.parse_args(argv)
     seconds = 3.0 if args.quick else args.duration
     answers = 20 if args.quick else 100
     manual_runs = 3 if args.quick else 10
     decodes = 1000 if args.quick else 10_000
+    fixes = args.fixes or (8 if args.quick else 40)
     started = time.monotonic()
     rows: list[Row] = []
     cpus = os.cpu_count()
     with BenchEnv() as env:
         env.start_web()
-        worker = env.start_worker()
-        mem = memory.idle(env, worker.pid, decodes)
+        rq_worker = env.start_worker()
+        mem = memory.idle(env, rq_worker.pid, decodes)
         assert env.aws is not None
         env.aws.admin.set_latency(AWS_LATENCY)
         _progress("ack latency")
@@ -81,28 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         env.aws.admin.set_latency(0)
         counts = calls.run(env, AWS_LATENCY)
         rows += _call_rows(counts)
-        rows.append(
-            (
-                "worker: approval -> fix applied, 1 and 4 workers",
-                "not measured (see docs/benchmarks.md)",
-                "-",
-                "-",
-            )
-        )
         _progress(f"memory ({decodes} decodes)")
-        mem = memory.run(env, worker.pid, mem)
-        web = " -> ".join(f"{k} {v / 1024:.0f} MiB" for k, v in mem.web_kib.items())
-        wrk = " -> ".join(f"{k} {v / 1024:.0f} MiB" for k, v in mem.worker_kib.items())
-        values = list(mem.web_kib.values())
-        rows.append(
-            (
-                "RSS web (gunicorn worker)",
-                f"{web}; {mem.answered}/{mem.decodes} cards in {mem.seconds:.0f} s",
-                "flat after warm-up",
-                _verdict(values[-1] - values[-2] < 0.1 * values[-2]),
-            )
-        )
-        rows.append(("RSS worker (rq, idle: decodes run in web)", wrk, "flat", "-"))
+        mem = memory.run(env, rq_worker.pid, mem)
+        rows += _memory_rows(mem)
+        _progress(f"worker ({fixes} fixes per worker count)")
+        for w in worker.run(env, 1, (1, 4), fixes):
+            rows.append(_worker_row(w))
     print()
     print(f"backup-doctor benchmarks: os.cpu_count() = {cpus}, python {sys.version.split()[0]}")
     print(f"command: python -m tests.bench {' '.join(sys.argv[1:] if argv is None else argv)}")
@@ -150,6 +137,42 @@ def _call_rows(c: calls.CallCounts) -> list[Row]:
             _verdict(wall < 2 * c.latency),
         ),
     ]
+
+
+def _memory_rows(mem: memory.MemoryResult) -> list[Row]:
+    def mib(kib: int) -> str:
+        return f"{kib / 1024:.0f}"
+
+    phases = list(mem.web_kib)
+    web = " -> ".join(
+        f"{k} {mib(max(v))} ({'/'.join(mib(x) for x in v)}) MiB" for k, v in mem.web_kib.items()
+    )
+    # flat: no gunicorn worker grew by 10 % or more over the second half of the decodes
+    flat = all(
+        after - before < 0.1 * before
+        for before, after in zip(mem.web_kib[phases[-2]], mem.web_kib[phases[-1]], strict=True)
+    )
+    wrk = " -> ".join(f"{k} {mib(v)} MiB" for k, v in mem.worker_kib.items())
+    return [
+        (
+            f"RSS web, largest of {len(mem.web_pids)} gunicorn workers (each)",
+            f"{web}; {mem.answered}/{mem.decodes} cards in {mem.seconds:.0f} s",
+            "flat after warm-up",
+            _verdict(flat),
+        ),
+        ("RSS worker (rq, idle: decodes run in web)", wrk, "flat", "-"),
+    ]
+
+
+def _worker_row(w: worker.WorkerResult) -> Row:
+    return (
+        f"worker: {w.fixes} approved fixes enqueued at once -> SUCCEEDED, {w.workers} worker(s)",
+        f"{w.per_minute:.1f} fixes/min; enqueue -> done p50 {w.p(50):.2f} s p99 {w.p(99):.2f} s; "
+        f"run p50 {w.run_p(50):.2f} s p99 {w.run_p(99):.2f} s (incl. {FIRST_DELAY:g} s "
+        f"first poll delay); failed {w.failed}, unfinished {w.unfinished}",
+        "(no target; all succeed)",
+        _verdict(w.failed == 0 and w.unfinished == 0),
+    )
 
 
 def _progress(what: str) -> None:

@@ -80,14 +80,25 @@ def _client(
 
 
 def _load(
-    port: int, clients: int, seconds: float, texts: list[str], response_url: str, queue: Any
+    port: int,
+    level: int,
+    clients: int,
+    seconds: float,
+    texts: list[str],
+    response_url: str,
+    queue: Any,
 ) -> None:
-    """Run ``clients`` keep-alive clients for ``seconds``; put (latencies, users, errors)."""
+    """Run ``clients`` keep-alive clients for ``seconds``; put (latencies, users, errors).
+
+    User ids (and so trigger ids) include ``level``: a repeated level must not send the trigger
+    ids of an earlier one, which the app would drop as duplicate deliveries.
+    """
     out: dict[str, Any] = {}
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(
-            target=_client, args=(port, f"{clients}C{i}", texts, response_url, deadline, out)
+            target=_client,
+            args=(port, f"L{level}C{clients}T{i}", texts, response_url, deadline, out),
         )
         for i in range(clients)
     ]
@@ -108,10 +119,11 @@ def run(env: BenchEnv, levels: tuple[int, ...], seconds: float) -> list[AckResul
     texts = [command_text(blob) for blob in blobs]
     ctx = multiprocessing.get_context("spawn")
     results: list[AckResult] = []
-    for clients in levels:
+    for level, clients in enumerate(levels):
         env.slack.forget()
         queue = ctx.Queue()
-        args = (env.web_port, clients, seconds, texts, env.slack.response_url("ack"), queue)
+        url = env.slack.response_url("ack")
+        args = (env.web_port, level, clients, seconds, texts, url, queue)
         proc = ctx.Process(target=_load, args=args)
         proc.start()
         latencies, users, errors = queue.get(timeout=seconds + 120)
@@ -120,3 +132,41 @@ def run(env: BenchEnv, levels: tuple[int, ...], seconds: float) -> list[AckResul
         answered = env.slack.wait_answers(set(users), timeout=max(60.0, len(users) / 20))
         results.append(AckResult(clients, seconds, latencies, errors, answered))
     return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.bench.ack [--clients N] [--runs R] [--duration S]``: one level, R times.
+
+    For repeating a level whose result is near its target (the full run measures each level
+    once); same setup as ``python -m tests.bench`` (web + worker, AWS stand-in latency 100 ms).
+    """
+    import argparse
+
+    from tests.bench.env import AWS_LATENCY
+    from tests.bench.stats import ms
+
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.ack")
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=20.0)
+    args = parser.parse_args(argv)
+    with BenchEnv() as env:
+        env.start_web()
+        env.start_worker()
+        assert env.aws is not None
+        env.aws.admin.set_latency(AWS_LATENCY)
+        for i, r in enumerate(run(env, (args.clients,) * args.runs, args.duration), 1):
+            print(
+                f"run {i}: ack, {r.clients} client(s), {r.seconds:g} s: n={r.sent} "
+                f"p50 {ms(r.p(50))} p99 {ms(r.p(99))} max {ms(r.worst)} errors {r.errors}; "
+                f"cards {r.answered}/{len(r.latencies)}",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    # run from the imported module: the spawned load process must find ``_load`` by that name
+    from tests.bench.ack import main as _main
+
+    raise SystemExit(_main())

@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -160,8 +161,8 @@ class BenchEnv:
     """Starts the stand-ins and the bot's processes; :meth:`close` stops all of them."""
 
     def __init__(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="bd-bench-")
-        self.tmp = Path(self._tmp.name)
+        # mkdtemp, not TemporaryDirectory: its finalizer would delete a kept dir at exit
+        self.tmp = Path(tempfile.mkdtemp(prefix="bd-bench-"))
         self._procs: list[subprocess.Popen[bytes]] = []
         self._redis: RedisEndpoint | None = None
         self.moto: MotoProcess | None = None
@@ -283,11 +284,10 @@ class BenchEnv:
     def events_url(self) -> str:
         return f"{self.url}/slack/events"
 
-    def web_worker_pid(self) -> int:
-        """The pid of gunicorn's (single) worker process under the web master."""
+    def web_worker_pids(self) -> list[int]:
+        """The pids of gunicorn's worker processes under the web master (WEB_CONCURRENCY)."""
         assert self.web is not None
-        kids = children(self.web.pid)
-        return kids[0] if kids else self.web.pid
+        return sorted(children(self.web.pid)) or [self.web.pid]
 
     def _spawn(self, args: list[str], env: dict[str, str], log: str) -> subprocess.Popen[bytes]:
         out = (self.tmp / log).open("wb")
@@ -319,7 +319,7 @@ class BenchEnv:
         if os.environ.get("BENCH_KEEP_TMP"):
             print(f"(kept {self.tmp})", file=sys.stderr)
         else:
-            self._tmp.cleanup()
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self) -> BenchEnv:
         return self.start()
