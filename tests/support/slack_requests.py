@@ -19,6 +19,7 @@ def signed_headers(
     """The X-Slack-Signature and X-Slack-Request-Timestamp headers for ``body``."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None  # only None when the timestamp is missing
     return {
         "X-Slack-Request-Timestamp": ts,
         "X-Slack-Signature": signature,
