@@ -47,7 +47,7 @@ class ReadSide:
 
 def build_read_side(
     config: BotConfig,
-    redis_client: redis.Redis,
+    redis_client: redis.Redis | None,
     prefix: str,
     on_call: CallHook | None = None,
     base_session: boto3.Session | None = None,
@@ -72,8 +72,11 @@ def build_pipeline_from_environment() -> Pipeline:
             "The bot's configuration cannot be used: " + "; ".join(exc.problems),
             "Fix the accounts file, or use --offline to explain the text alone.",
         ) from exc
-    url = settings.redis_url or "redis://127.0.0.1:1/0"  # nothing listens: cache misses only
-    client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=2)
+    client = (
+        redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        if settings.redis_url
+        else None
+    )
     return build_read_side(config, client, settings.redis_prefix).pipeline
 
 

@@ -34,7 +34,10 @@ class Decoder:
     an optimisation only: when it is down the message is still decoded (and a warning logged).
     """
 
-    def __init__(self, sessions: ReadSessions, redis: Redis, prefix: str, ttl_seconds: int) -> None:
+    def __init__(
+        self, sessions: ReadSessions, redis: Redis | None, prefix: str, ttl_seconds: int
+    ) -> None:
+        """``redis`` None: no cache at all (the CLI without ``REDIS_URL``)."""
         self._sessions = sessions
         self._redis = redis
         self._prefix = prefix
@@ -50,6 +53,8 @@ class Decoder:
         ``AccountUnknown`` when none of ``account_ids`` is configured.
         """
         blob = "".join(blob.split())
+        if self._redis is None:
+            return self._decode_in_order(blob, self._configured(account_ids))
         key = f"{self._prefix}:decode:{hashlib.sha256(blob.encode()).hexdigest()}"
         try:
             cached = self._redis.get(key)
@@ -60,7 +65,7 @@ class Decoder:
             data = json.loads(cached)
             return DecodeResult(data["account_id"], data["decoded"])
         result = self._decode_in_order(blob, self._configured(account_ids))
-        self._cache_set(key, result)
+        self._cache_set(self._redis, key, result)
         return result
 
     def _configured(self, account_ids: list[str]) -> list[AccountConfig]:
@@ -104,10 +109,10 @@ class Decoder:
             raise BackupDoctorError("STS returned a decoded message that is not a JSON object.")
         return decoded
 
-    def _cache_set(self, key: str, result: DecodeResult) -> None:
+    def _cache_set(self, client: Redis, key: str, result: DecodeResult) -> None:
         value = json.dumps({"account_id": result.account_id, "decoded": result.decoded})
         try:
-            self._redis.set(key, value, ex=self._ttl)
+            client.set(key, value, ex=self._ttl)
         except RedisError as exc:
             logger.warning("Decode cache unavailable, result not cached: %s", exc)
 

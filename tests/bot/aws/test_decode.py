@@ -253,3 +253,17 @@ def refuse_assume_role(session: boto3.Session, role_arn: str) -> None:
         return AWSResponse("https://sts", 403, {}, None), parsed
 
     session.events.register("before-call.sts.AssumeRole", refuse)
+
+
+def test_with_no_cache_configured_it_decodes_every_time_and_quietly(
+    sessions: ReadSessions, sts: Callable[[str], Stubber], caplog: pytest.LogCaptureFixture
+) -> None:
+    stubber = sts(PROD.id)
+    decoded_ok(stubber)
+    decoded_ok(stubber)
+    decoder = Decoder(sessions, None, "bd", TTL)
+
+    assert decoder.decode(BLOB, [PROD.id]).decoded == DECODED
+    assert decoder.decode(BLOB, [PROD.id]).decoded == DECODED
+    stubber.assert_no_pending_responses()
+    assert "cache" not in caplog.text.lower()
