@@ -62,6 +62,7 @@ class FixFlow:
             channel_id=(body.get("channel") or {}).get("id") or container.get("channel_id"),
             thread_ts=message.get("thread_ts") or container.get("thread_ts") or message.get("ts"),
             response_url=body.get("response_url"),
+            message_ts=container.get("message_ts") or message.get("ts"),
         )
 
     def show_decoded(self, value: str, user_id: str, trigger_id: str, origin: Origin) -> None:
@@ -108,14 +109,14 @@ class FixFlow:
             APPROVALS.labels(decision="refused").inc()
             raise
         APPROVALS.labels(decision="approved").inc()
-        self._refresh_approval_card(request)
+        self._refresh_approval_card(request, origin.message_ts)
         self._enqueue(request, user_id)
 
     def deny(self, value: str, user_id: str, origin: Origin) -> None:
         """Deny (an approver) or withdraw (the person who asked)."""
         request = deny(self._store, self._policy.check, decode_value(value)[0], user_id)
         APPROVALS.labels(decision="denied").inc()
-        self._refresh_approval_card(request)
+        self._refresh_approval_card(request, origin.message_ts)
 
     def retry(self, value: str, user_id: str, origin: Origin) -> None:
         """Run a failed fix again: the approval rules apply again to whoever clicks."""
@@ -147,8 +148,11 @@ class FixFlow:
         ts = self._replies.in_thread(request.channel_id, request.thread_ts, blocks=card, text=text)
         self._store.set_message_ts(request.id, ts)
 
-    def _refresh_approval_card(self, request: Request) -> None:
-        if request.plan is None or not request.message_ts:
+    def _refresh_approval_card(self, request: Request, clicked_ts: str | None) -> None:
+        # the card clicked on is the one to update; the stored ts may not be saved yet when a
+        # click follows the card within milliseconds
+        message_ts = clicked_ts or request.message_ts
+        if request.plan is None or not message_ts:
             return
         card = blocks.approval_card(
             request.plan,
@@ -161,7 +165,7 @@ class FixFlow:
             diff=policy_diff(request.plan),
         )
         text = f"{request.state.title()}: {request.plan.summary}"
-        self._replies.update(request.channel_id, request.message_ts, blocks=card, text=text)
+        self._replies.update(request.channel_id, message_ts, blocks=card, text=text)
 
 
 def _automatic_remedy(request: Request, remedy_id: str) -> Remedy:

@@ -30,6 +30,7 @@ class Origin:
     thread_ts: str | None = None  # answer in this thread (shortcut on a message)
     response_url: str | None = None  # slash commands and shortcuts carry one
     reply: Literal["thread", "ephemeral"] = "thread"
+    message_ts: str | None = None  # the message whose button was clicked
 
 
 class Replies:

@@ -154,3 +154,14 @@ def test_twenty_approvals_at_once_queue_one_job(
     stale = bot.slack.calls_to("response_url")
     assert len(stale) == 19
     assert all("Already approved by" in json.dumps(c.args) for c in stale)
+
+
+def test_a_click_before_the_card_ts_is_saved_still_updates_the_clicked_card(
+    bot: BotUnderTest, card: dict[str, Any], redis_client: Any
+) -> None:
+    request_id, _ = request_grant(bot, card)
+    redis_client.hdel(bot.services.store.key(request_id), "message_ts")  # the race, pinned
+    click(bot, "approve_fix", encode_value(request_id, "GRANT_PASSROLE"), APPROVER, card)
+    [update] = bot.slack.wait_for("chat.update")
+    assert update.args["ts"] == card["ts"]  # the message the approver clicked
+    assert "Approved by" in json.dumps(update.args["blocks"])
