@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 import time
@@ -40,6 +41,8 @@ def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
     from bot import jobs
     from bot.runtime import build_worker_context
 
+    # until rq installs its own handlers in work(), a SIGTERM means "stop now, cleanly"
+    signal.signal(signal.SIGTERM, _exit_before_work)
     context = build_worker_context(settings, config, redis_url)
     jobs.install(context)
     queue = fix_queue(context.rq_redis, settings.redis_prefix)
@@ -57,6 +60,10 @@ def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
     _start_sweeper(context, queue, settings.sweep_seconds)
     worker.work(with_scheduler=True, logging_level=settings.log_level.upper())
     return 0
+
+
+def _exit_before_work(signum: int, frame: object) -> None:
+    raise SystemExit(0)  # nothing has been taken from the queue yet
 
 
 class FixWorker(HerokuWorker):

@@ -56,10 +56,9 @@ def test_an_unknown_mode_prints_usage(tmp_path: Path) -> None:
     assert "usage: python -m bot" in result.stderr
 
 
-@pytest.mark.timeout(90)
-def test_the_worker_connects_and_stops_cleanly_on_sigterm(
+def start_worker(
     tmp_path: Path, redis_url: str, redis_prefix: str
-) -> None:
+) -> tuple[subprocess.Popen[bytes], Path]:
     (tmp_path / "backup-doctor.yaml").write_text(CONFIG)
     env = {
         **CLEAN_ENV,
@@ -70,17 +69,37 @@ def test_the_worker_connects_and_stops_cleanly_on_sigterm(
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
     }
     log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "bot", "worker"], cwd=tmp_path, env=env, stdout=out, stderr=out
-        )
-        deadline = time.monotonic() + 60
-        while "worker ready" not in log.read_text() and time.monotonic() < deadline:
-            assert worker.poll() is None, log.read_text()
-            time.sleep(0.1)
-        assert "worker ready" in log.read_text()
-        worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=30) == 0, log.read_text()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bot", "worker"],
+        cwd=tmp_path,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    return worker, log
+
+
+def wait_for_line(worker: subprocess.Popen[bytes], log: Path, text: str) -> None:
+    deadline = time.monotonic() + 60
+    while text not in log.read_text():
+        assert worker.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize(
+    "when",
+    ["worker metrics on", "Listening on"],
+    ids=["while-starting-up", "while-listening"],
+)
+def test_the_worker_stops_cleanly_on_sigterm(
+    tmp_path: Path, redis_url: str, redis_prefix: str, when: str
+) -> None:
+    worker, log = start_worker(tmp_path, redis_url, redis_prefix)
+    wait_for_line(worker, log, when)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=30) == 0, log.read_text()
     assert "Traceback" not in log.read_text()
 
 
