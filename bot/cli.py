@@ -14,8 +14,9 @@ import sys
 from typing import TextIO
 
 from bot.errors import BackupDoctorError, InputUnusable, MessageTruncated
-from bot.models import Diagnosis, Rejection
+from bot.models import Diagnosis, ParsedInput
 from bot.observability.metrics import COMMANDS
+from bot.pipeline import parse
 
 EXIT_OK, EXIT_FAILURE, EXIT_UNUSABLE = 0, 1, 2
 
@@ -45,7 +46,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
     text = _read_text(args.text, stdin or sys.stdin)
     COMMANDS.labels(entry="cli").inc()
     try:
-        diagnosis = _offline(text) if args.offline else _online(text, args.account, args.region)
+        parsed = parse(text, args.account, args.region)  # unusable input: said before any setup
+        diagnosis = _offline(parsed) if args.offline else _online(parsed)
     except BackupDoctorError as exc:
         print(f"error: {exc.user_message}", file=sys.stderr)
         if exc.next_step:
@@ -61,13 +63,9 @@ def _read_text(words: list[str], stdin: TextIO) -> str:
     return " ".join(words)
 
 
-def _offline(text: str) -> Diagnosis:
+def _offline(parsed: ParsedInput) -> Diagnosis:
     from bot.diagnosis import diagnose
-    from bot.inputs import parse_input
 
-    parsed = parse_input(text)
-    if isinstance(parsed, Rejection):
-        raise InputUnusable(parsed.message)
     if parsed.truncated and parsed.sentence is None and parsed.decoded is None:
         raise MessageTruncated(
             "This encoded message is cut off, so AWS cannot decode it.",
@@ -83,11 +81,10 @@ def _offline(text: str) -> Diagnosis:
     return diagnose(parsed)
 
 
-def _online(text: str, account: str | None, region: str | None) -> Diagnosis:
+def _online(parsed: ParsedInput) -> Diagnosis:
     from bot.runtime import build_pipeline_from_environment
 
-    pipeline = build_pipeline_from_environment()
-    return pipeline.diagnose_text(text, None, account, region)
+    return build_pipeline_from_environment().diagnose_parsed(parsed)
 
 
 def _print(diagnosis: Diagnosis, *, as_json: bool) -> None:

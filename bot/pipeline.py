@@ -36,17 +36,7 @@ class Pipeline:
         region: str | None = None,
     ) -> Diagnosis:
         """Diagnose what the user pasted; ``account_id``/``region`` override the text's hints."""
-        parsed = parse_input(text)
-        if isinstance(parsed, Rejection):
-            raise InputUnusable(parsed.message)
-        overrides: dict[str, object] = {}
-        if account_id:
-            overrides.update(account_id=account_id, account_hint=True)
-        if region:
-            overrides.update(region=region, region_hint=True)
-        if overrides:
-            parsed = parsed.model_copy(update=overrides)
-        return self.diagnose_parsed(parsed, channel_id)
+        return self.diagnose_parsed(parse(text, account_id, region), channel_id)
 
     def diagnose_parsed(self, parsed: ParsedInput, channel_id: str | None = None) -> Diagnosis:
         """Diagnose an already parsed input (also used to re-diagnose a failed re-run)."""
@@ -102,6 +92,22 @@ class Pipeline:
 
     def _account_list(self) -> str:
         return ", ".join(a.label for a in self._config.accounts) or "none"
+
+
+def parse(text: str, account_id: str | None = None, region: str | None = None) -> ParsedInput:
+    """The user's text as input, with explicit account/region choices winning over its hints.
+
+    Raises ``InputUnusable`` (saying what the bot accepts) for text it cannot use.
+    """
+    parsed = parse_input(text)
+    if isinstance(parsed, Rejection):
+        raise InputUnusable(parsed.message)
+    overrides: dict[str, object] = {}
+    if account_id:
+        overrides.update(account_id=account_id, account_hint=True)
+    if region:
+        overrides.update(region=region, region_hint=True)
+    return parsed.model_copy(update=overrides) if overrides else parsed
 
 
 def _with_status_message(parsed: ParsedInput, job: Job) -> ParsedInput:

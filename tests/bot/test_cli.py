@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,14 @@ def test_unusable_input_exits_2_with_the_next_step(cli, args: list[str], needle:
     assert code == 2
     assert out == ""
     assert needle in err.lower()
+
+
+def test_unusable_input_is_said_before_any_configuration_is_read(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # no backup-doctor.yaml here
+    monkeypatch.delenv("CONFIG_FILE", raising=False)
+    code, _, err = cli(["-"], stdin="   ")
+    assert code == 2
+    assert "i can read any of these" in err.lower()
+    assert "configuration" not in err
