@@ -124,3 +124,12 @@ def test_a_slack_server_error_is_retried_and_the_answer_posted_once(bot: BotUnde
     bot.services.work.shutdown(wait=True)
     assert len(bot.slack.calls_to("chat.postMessage")) == 3
     assert sum(1 for p in posts if "thread_ts" in p.args) == 1
+
+
+def test_an_unknown_job_id_says_where_it_looked(bot: BotUnderTest) -> None:
+    send(bot, "restore job 5b2a3c4d-1e2f-4a5b-8c9d-0e1f2a3b4c5d")
+    [reply] = bot.slack.wait_for("response_url", timeout=20)
+    text = json.dumps(reply.args["blocks"])
+    assert "not found" in text
+    assert "prod" in text and "us-east-1" in text and "eu-west-1" in text
+    assert bot.slack.calls_to("chat.postMessage") == []
