@@ -131,5 +131,7 @@ def test_an_unknown_job_id_says_where_it_looked(bot: BotUnderTest) -> None:
     [reply] = bot.slack.wait_for("response_url", timeout=20)
     text = json.dumps(reply.args["blocks"])
     assert "not found" in text
-    assert "prod" in text and "us-east-1" in text and "eu-west-1" in text
+    assert "prod" in text
+    assert "us-east-1" in text
+    assert "eu-west-1" in text
     assert bot.slack.calls_to("chat.postMessage") == []
