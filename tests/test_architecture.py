@@ -1,0 +1,50 @@
+"""The design's one-way dependencies, checked on the source (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+#: package -> top-level modules it must never import
+FORBIDDEN = {
+    "bot/diagnosis": {"slack_sdk", "slack_bolt", "boto3", "botocore", "redis", "rq", "handlers"},
+    "bot/inputs": {"slack_sdk", "slack_bolt", "boto3", "botocore", "redis", "rq", "handlers"},
+    "bot/blocks": {"slack_bolt", "boto3", "botocore", "redis", "rq", "handlers"},
+    "bot/aws": {"slack_sdk", "slack_bolt", "handlers"},
+    "bot/fixes": {"slack_sdk", "slack_bolt", "handlers"},
+    "bot/state": {"slack_sdk", "slack_bolt", "boto3", "handlers"},
+}
+
+
+def imports_of(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_pure_and_boundary_packages_keep_their_dependencies(package: str) -> None:
+    offending = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / package).rglob("*.py")
+        for name in imports_of(path)
+        if name.split(".")[0] in FORBIDDEN[package]
+    }
+    assert not offending
+
+
+def test_only_the_composition_root_imports_the_handlers() -> None:
+    importers = {
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "bot").rglob("*.py")
+        if any(name.split(".")[0] == "handlers" for name in imports_of(path))
+    }
+    assert importers == {"bot/app.py"}
