@@ -87,12 +87,26 @@ def create_app(services: Services, *, socket_mode: bool = False) -> App:
 
     settings = services.settings
     secret = settings.slack_signing_secret
+    bolt_logger = logging.getLogger("slack_bolt")
+    if not any(isinstance(f, _TokenFromClientFilter) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_TokenFromClientFilter())
     app = App(
         client=services.slack,
         signing_secret=secret.get_secret_value() if secret else None,
         process_before_response=True,
         request_verification_enabled=not socket_mode,
-        logger=logging.getLogger("slack_bolt"),
+        logger=bolt_logger,
     )
     register_all(app, services)
     return app
+
+
+class _TokenFromClientFilter(logging.Filter):
+    """Drop Bolt's "token will be unused" warning, which is wrong for us.
+
+    Bolt reads SLACK_BOT_TOKEN from the environment by itself even when given a client, then warns
+    that the token is unused; the client we give it carries that same token.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()

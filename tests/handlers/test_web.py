@@ -101,3 +101,14 @@ def test_log_lines_of_a_request_carry_its_request_id(
         logging.getLogger("handlers").removeHandler(spy)
     assert seen
     assert all(seen)
+
+
+def test_starting_the_app_logs_no_misleading_token_warning(
+    bot: BotUnderTest, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.app import create_app
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
+    with caplog.at_level(logging.WARNING, logger="slack_bolt"):
+        create_app(bot.services)
+    assert "will be unused" not in caplog.text
