@@ -16,10 +16,6 @@ from bot.config import AccountConfig
 from bot.errors import AccountUnknown, AwsUnavailable, BackupDoctorError, JobNotFound
 from bot.models import Job, JobRef, JobType
 
-#: restore-metadata key of an EC2 restore that carries the instance profile; a restore "with no
-#: IAM role" leaves it out (https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-ec2.html)
-INSTANCE_PROFILE_METADATA_KEY = "IamInstanceProfileName"
-
 if TYPE_CHECKING:
     from mypy_boto3_backup import BackupClient
 
