@@ -144,6 +144,9 @@ class Settings(BaseSettings):
     #: seconds a running fix's lease lasts unless renewed; after a worker dies, its fix is
     #: requeued within about lease + sweep seconds
     fix_lease_seconds: int = 30
+    #: seconds a running fix may go on after the worker gets SIGTERM; then it is interrupted and
+    #: handed back to the queue. Keep the pod's termination grace period well above it.
+    worker_shutdown_seconds: int = Field(default=20, ge=1)
 
     def missing_slack_credentials(self) -> list[str]:
         """Names of the variables still needed for the mode the settings select."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import redis
 from rq import Queue
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, ShutDownImminentException
 
 from bot import blocks
 from bot.approvals import ApprovalPolicy
@@ -232,6 +232,8 @@ def _post(ctx: WorkerContext, request: Request, card: list[Any], fallback: str) 
         return
     try:
         ctx.replies.in_thread(request.channel_id, request.thread_ts, blocks=card, text=fallback)
+    except ShutDownImminentException:
+        raise  # the worker's shutdown delay is over: hand the fix back, don't swallow it
     except Exception:
         # the fix itself must not fail because Slack is down: the audit trail has the outcome
         logger.exception("could not post to Slack for request %s", request.id)
@@ -246,5 +248,7 @@ def _diagnose_again(ctx: WorkerContext, request: Request, status_message: str) -
     )
     try:
         ctx.conversation.explain(status_message, origin, request.account_id, request.region)
+    except ShutDownImminentException:
+        raise
     except Exception:
         logger.exception("could not diagnose the failed re-run of request %s", request.id)

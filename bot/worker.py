@@ -1,8 +1,8 @@
 """The Procfile's ``worker``: an rq worker on the fix queue.
 
-Heroku-style shutdown: on SIGTERM the current fix gets ``HEROKU_SHUTDOWN_DELAY`` seconds to finish,
-then it is interrupted and its request handed back to the queue (fixes are idempotent, so running
-it again never changes anything twice). On start, requests orphaned by a killed worker are requeued.
+Heroku-style shutdown: on SIGTERM the current fix gets ``WORKER_SHUTDOWN_SECONDS`` to finish, then
+it is interrupted and its request handed back to the queue (fixes are idempotent, so running it
+again never changes anything twice). On start, requests orphaned by a killed worker are requeued.
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ from bot.recovery import recover_orphans
 
 logger = logging.getLogger(__name__)
 
-#: seconds a fix may keep running after SIGTERM before it is interrupted and handed back
-HEROKU_SHUTDOWN_DELAY = 20
 #: seconds an idle worker waits for a fix before it looks whether it was asked to stop
 IDLE_POLL_SECONDS = 1
 
@@ -58,7 +56,7 @@ def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
         name=f"backup-doctor-{socket.gethostname()}-{os.getpid()}",
         startup=startup,
     )
-    worker.imminent_shutdown_delay = HEROKU_SHUTDOWN_DELAY
+    worker.imminent_shutdown_delay = settings.worker_shutdown_seconds
     reset_multiprocess_dir()
     start_worker_metrics_server(worker_metrics_port(), queue_depth=lambda: queue.count)
     requeued = recover_orphans(context, queue)

@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from bot.config import BotConfig, Settings
-from bot.worker import HEROKU_SHUTDOWN_DELAY
 from tests.deploy.conftest import EXAMPLE_OVERLAY, K8S, find
 from tests.deploy.kustomize import Manifest, render
 
@@ -125,7 +124,9 @@ def test_web_scales_on_cpu_from_two_replicas_and_keeps_one_through_drains(
 
 def test_the_worker_outlives_its_shutdown_delay(manifests: list[Manifest]) -> None:
     grace = pod_spec(manifests, WORKER)["terminationGracePeriodSeconds"]
-    assert grace >= HEROKU_SHUTDOWN_DELAY + 30
+    delay = int(env(manifests, WORKER)["WORKER_SHUTDOWN_SECONDS"])
+    assert delay == Settings.model_fields["worker_shutdown_seconds"].default
+    assert grace >= delay + 30  # the hand-back and its Slack post after the delay
     probe = container(manifests, WORKER)["livenessProbe"]["httpGet"]
     assert probe["port"] == "metrics"
     assert container(manifests, WORKER)["ports"] == [
