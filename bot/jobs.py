@@ -161,19 +161,31 @@ def _apply(ctx: WorkerContext, request: Request) -> tuple[FixOutcome, RestoreSta
     if account is None:
         raise BackupDoctorError(f"Account {request.account_id} is no longer configured.")
     session = fix_session(account, request.id, request.approver)
-    stage = "starting_restore" if request.fix == "RESTORE_WITHOUT_IAM_ROLE" else "applying_policy"
-    _progress(ctx, request, stage)
-    outcome = apply_fix(request.plan, request.id, session, run=request.retries)
-    if outcome.restore_job_id is None:
-        return outcome, None
-    _progress(ctx, request, "restore_running", outcome.restore_job_id)
+    if request.restore_job_id and request.restore_run == request.retries:
+        # this run already started its restore, and its worker died or was stopped while following
+        # it: follow that job (any policy went in before it started), never start another, even
+        # after StartRestoreJob's IdempotencyToken (kept about an hour) has lapsed
+        job_id = request.restore_job_id
+        outcome = FixOutcome(
+            fix=request.plan.fix,
+            summary=f"Restore job {job_id} (started earlier) followed to its end.",
+            restore_job_id=job_id,
+        )
+        logger.info("fix %s resumes following restore %s", request.id, job_id)
+    else:
+        no_iam = request.fix == "RESTORE_WITHOUT_IAM_ROLE"
+        _progress(ctx, request, "starting_restore" if no_iam else "applying_policy")
+        outcome = apply_fix(request.plan, request.id, session, run=request.retries)
+        if outcome.restore_job_id is None:
+            return outcome, None
+        job_id = outcome.restore_job_id
+        ctx.store.record_restore(request.id, job_id, request.retries)
+    _progress(ctx, request, "restore_running", job_id)
     backup = session.client("backup", region_name=request.plan.region)
     status = follow_restore(
         backup,
-        outcome.restore_job_id,
-        lambda s: logger.info(
-            "restore %s: %s %s%%", outcome.restore_job_id, s["status"], s.get("percent_done")
-        ),
+        job_id,
+        lambda s: logger.info("restore %s: %s %s%%", job_id, s["status"], s.get("percent_done")),
         FOLLOW_RESTORE_SECONDS,
     )
     return outcome, status

@@ -55,6 +55,7 @@ class Request(BaseModel):
     approver: str | None = None  # who approved or denied
     decided_at: datetime | None = None
     restore_job_id: str | None = None  # the re-run started by the fix
+    restore_run: int | None = None  # which run (``retries`` then) started ``restore_job_id``
     result: str | None = None  # the outcome, in one sentence
     attempts: int = 0  # worker requeues after a worker died
     retries: int = 0  # retries asked for after a failure (each one is a new restore)

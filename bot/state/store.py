@@ -36,8 +36,11 @@ from bot.state.scripts import ANNOTATE, TRANSITION
 
 #: entries the audit stream keeps (approximately); the ``bot.audit`` log keeps everything
 AUDIT_STREAM_MAXLEN = 100_000
-#: fields that say where a request's messages are; they change without a state change
-PLACEMENT_FIELDS = frozenset({"channel_id", "thread_ts", "message_ts"})
+#: fields that change without a state change: where a request's messages are, and the restore
+#: a running fix started (recorded at once: a run after a dead worker follows it, never restarts it)
+PLACEMENT_FIELDS = frozenset(
+    {"channel_id", "thread_ts", "message_ts", "restore_job_id", "restore_run"}
+)
 _Fields = dict[FieldT, EncodableT]
 
 
@@ -136,6 +139,10 @@ class RequestStore:
     def set_message_ts(self, request_id: str, message_ts: str) -> None:
         """Remember which message is the request's card (the one its buttons are on)."""
         self._place(request_id, {"message_ts": message_ts})
+
+    def record_restore(self, request_id: str, restore_job_id: str, run: int) -> None:
+        """Remember the restore job that run ``run`` of the fix started, as soon as it started."""
+        self._place(request_id, {"restore_job_id": restore_job_id, "restore_run": str(run)})
 
     def transition(
         self,

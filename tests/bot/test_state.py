@@ -315,3 +315,22 @@ def test_only_a_finished_grant_can_be_reverted(
 
     with pytest.raises(StaleAction, match="Only a finished permission grant"):
         start_revert(store, request.id, "U_BOSS", "C1", "1.1")
+
+
+def test_the_restore_a_run_started_is_recorded_without_a_state_change(
+    store: RequestStore, clock: Clock
+) -> None:
+    request = request_in(store, clock, "RUNNING")
+    events = len(store.audit_events(request.id))
+
+    store.record_restore(request.id, "0AF3E1D2-1111-2222-3333-444455556666", 0)
+
+    stored = store.get(request.id)
+    assert (stored.restore_job_id, stored.restore_run, stored.state) == (
+        "0AF3E1D2-1111-2222-3333-444455556666",
+        0,
+        "RUNNING",
+    )
+    assert len(store.audit_events(request.id)) == events  # the outcome's event will name it
+    with pytest.raises(StaleAction):
+        store.record_restore("0" * 32, "j", 0)

@@ -59,3 +59,14 @@ def test_a_rerun_that_fails_again_is_reported_with_a_retry_and_a_new_diagnosis(
     new_card = slack.wait_post("kms:CreateGrant", timeout=30)
     assert KEY_ARN in new_card.mrkdwn()
     assert new_card.thread_ts == card.thread_ts
+
+    # a retry is a new run: it starts a new restore (a new token), it does not follow the failed one
+    slack.click(APPROVER, failed, failed.button(slack_ids.ACTION_RETRY))
+    slack.wait_post("Fix succeeded", timeout=30)
+    reruns = [
+        job
+        for job in aws.standin.admin.restore_jobs()
+        if job["RecoveryPointArn"] == failure.recovery_point_arn
+        and job["RestoreJobId"] != failure.job_id
+    ]
+    assert sorted(job["Status"] for job in reruns) == ["COMPLETED", "FAILED"]
