@@ -133,8 +133,10 @@ class Settings(BaseSettings):
     #: request threads per gunicorn process: acks are tiny, these only parse and hand over
     web_threads: int = 16
     #: threads per web process that do the slow work (AWS, Slack posts) after the ack, apart
-    #: from request threads; more runnable threads crowd the acks out of the GIL under a burst
-    work_threads: int = 8
+    #: from request threads. Card building is CPU work under the process's GIL: 8 runnable
+    #: threads crowded the acks out (p99 68-75 ms at 10 clients), 4 keep them at 36-43 ms while
+    #: still overlapping AWS round trips (docs/benchmarks.md)
+    work_threads: int = 4
     #: runs an rq worker inside the bot process (local use); production runs the Procfile's worker
     inline_worker: bool = False
     #: prefix of every Redis key and rq queue name, so runs and tenants can share a server
