@@ -38,7 +38,7 @@ from bot.state.scripts import ANNOTATE, TRANSITION
 AUDIT_STREAM_MAXLEN = 100_000
 #: fields that change without a state change: where a request's messages are, and the restore
 #: a running fix started (recorded at once: a run after a dead worker follows it, never restarts it)
-PLACEMENT_FIELDS = frozenset(
+ANNOTATION_FIELDS = frozenset(
     {"channel_id", "thread_ts", "message_ts", "restore_job_id", "restore_run"}
 )
 _Fields = dict[FieldT, EncodableT]
@@ -221,8 +221,8 @@ class RequestStore:
         return datetime.fromtimestamp(self.clock(), UTC)
 
     def _place(self, request_id: str, fields: Mapping[str, str]) -> None:
-        if not PLACEMENT_FIELDS.issuperset(fields):
-            raise ValueError(f"only {sorted(PLACEMENT_FIELDS)} change without a transition")
+        if not ANNOTATION_FIELDS.issuperset(fields):
+            raise ValueError(f"only {sorted(ANNOTATION_FIELDS)} change without a transition")
         args = [part for name, value in fields.items() for part in (name, value)]
         with redis_errors():
             found = self._annotate(keys=[self.key(request_id)], args=args)
