@@ -13,6 +13,7 @@ _KNOWN = [
     r"Given\s++key\s++ID\s++is\s++not\s++accessible",
     r"permissions\s++associated\s++with\s++your\s++AWS\s++Backup\s++role",
     r"Insufficient\s++privileges\s++to\s++perform\s++this\s++action",
+    r"does\s++not\s++permit\s++attaching\s++a\s++new\s++instance\s++profile",
 ]
 _STATUS = re.compile("(?i)" + "|".join(_KNOWN))
 _DESCRIBED = re.compile(r"(?i)permission\s++to\s++describe\s++resource\s++(arn:\S++)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.diagnosis.context import Rule
 from bot.diagnosis.rules import (
+    backup_instance_profile,
     backup_not_authorized,
     backup_restore_passrole,
     backup_service_policy,
@@ -25,6 +26,7 @@ from bot.diagnosis.rules import (
 
 RULES: tuple[Rule, ...] = (
     backup_restore_passrole.check,
+    backup_instance_profile.check,
     backup_not_authorized.check,
     backup_service_policy.check,
     backup_vault.check,

@@ -15,6 +15,7 @@ EXPECTED_KIND = {
     "decoded": "decoded_message",
     "backup_job_status": "status_text",
     "encoded_error_text": "error_text",
+    "error_text": "error_text",
 }
 RAW_XML_BLOB = (
     "0oaZLrVVIxb8lmPCpj7S11qdDzu_uNi_mBsUZwMj5aWOqnj1VzrfzlQTk1sFa3k_QNGyDNccqpKVsfVfPPjTHtfgXbOUcm"
