@@ -1,9 +1,9 @@
 """Who may approve a fix: an account's approvers, never the requester, never a bot or a guest.
 
-Risk tiers (both need one approval today; the tier is shown on the card and kept with the fix):
-- ``RESTORE_RERUN``: re-running a restore with no IAM change (RESTORE_WITHOUT_IAM_ROLE).
-- ``IAM_CHANGE``: adding or removing an inline policy (GRANT_PASSROLE, REVERT_GRANT); the card
-  shows the exact policy and its diff before anyone can approve.
+Each catalogue fix has a risk tier (``Fix.tier``); every tier needs one approval today:
+- ``RESTORE_RERUN``: re-running a restore with no IAM change;
+- ``IAM_CHANGE``: adding or removing a policy; it can only be approved with its exact policy in
+  the plan, which the card shows with its diff before anyone can approve.
 The check runs when the button is clicked and again in the worker just before it acts.
 """
 
@@ -11,22 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final, Literal, Protocol
+from typing import Protocol
 
 from bot.config import AccountConfig
 from bot.errors import NotAllowed
-from bot.models import FixId
+from bot.fixes import fix_for
 from bot.state import Request
 
-RiskTier = Literal["RESTORE_RERUN", "IAM_CHANGE"]
-#: the tier of each catalogue fix
-RISK_TIERS: Final[dict[FixId, RiskTier]] = {
-    "RESTORE_WITHOUT_IAM_ROLE": "RESTORE_RERUN",
-    "GRANT_PASSROLE": "IAM_CHANGE",
-    "REVERT_GRANT": "IAM_CHANGE",
-}
-#: approvals each tier needs, none of them from the requester
-APPROVALS_NEEDED: Final[dict[RiskTier, int]] = {"RESTORE_RERUN": 1, "IAM_CHANGE": 1}
 SELF_APPROVAL = "You asked for this fix, so someone else must approve it."
 
 
@@ -63,8 +54,8 @@ class ApprovalPolicy:
         account = self._accounts.get(request.account_id)
         if account is None:
             raise NotAllowed(f"Account {request.account_id or '(unknown)'} is not configured.")
-        if request.plan is not None and request.plan.account_id != account.id:
-            raise NotAllowed("The fix targets another account than the request.")
+        if request.plan is not None:
+            _check_plan(request, account)
         _check_person(self._directory.user(approver))
         if not self._is_approver(account, approver):
             raise NotAllowed(
@@ -78,16 +69,23 @@ class ApprovalPolicy:
         return any(user_id in self._directory.group_members(g) for g in account.approver_groups)
 
 
-def risk_tier(fix: FixId) -> RiskTier:
-    """How risky a fix is, which sets how it is approved."""
-    return RISK_TIERS[fix]
-
-
 def approver_mentions(account: AccountConfig) -> str:
     """The account's approvers as Slack mentions (people and user groups)."""
     people = [f"<@{user}>" for user in account.approvers]
     groups = [f"<!subteam^{group}>" for group in account.approver_groups]
     return ", ".join(people + groups) or "nobody (no approvers are configured)"
+
+
+def _check_plan(request: Request, account: AccountConfig) -> None:
+    plan = request.plan
+    assert plan is not None
+    if plan.account_id != account.id:
+        raise NotAllowed("The fix targets another account than the request.")
+    if fix_for(plan.fix).tier == "IAM_CHANGE" and plan.policy is None:
+        raise NotAllowed(
+            "This IAM change carries no policy to review, so it cannot be approved.",
+            "Ask for the fix again from the diagnosis card.",
+        )
 
 
 def _check_person(user: UserInfo | None) -> None:

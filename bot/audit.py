@@ -15,7 +15,6 @@ from typing import Any, cast
 
 from redis import Redis
 
-from bot.fixes.diff import policies_after
 from bot.models import FixPlan
 
 logger = logging.getLogger("bot.audit")
@@ -48,7 +47,7 @@ def plan_fields(plan: FixPlan) -> dict[str, str]:
             "role_arn": plan.role_arn,
             "policy_name": plan.policy_name or "",
             "policy_before": canonical_json(plan.current_inline_policies),
-            "policy_after": canonical_json(policies_after(plan)),
+            "policy_after": canonical_json(plan.policies_after()),
         }
     if plan.restore_params is not None:
         fields["restore_params"] = canonical_json(plan.restore_params)

@@ -13,6 +13,9 @@ class BackupDoctorError(Exception):
     code = "ERROR"
     #: the CLI exits 2 for unusable input, 1 for an operational failure
     exit_code = 1
+    #: the same call may succeed later unchanged (throttling, a server error, a dropped
+    #: connection, expired session credentials): a worker tries again, a person "in a minute"
+    transient = False
 
     def __init__(self, user_message: str, next_step: str = "") -> None:
         super().__init__(user_message)
@@ -65,12 +68,23 @@ class AwsThrottled(BackupDoctorError):
     """AWS kept throttling after the SDK's own retries."""
 
     code = "AWS_THROTTLED"
+    transient = True
 
 
 class AwsUnavailable(BackupDoctorError):
     """AWS could not be reached or answered with a server error."""
 
     code = "AWS_UNAVAILABLE"
+    transient = True
+
+
+class FixRefused(BackupDoctorError):
+    """A fix cannot be carried out as planned (AWS refused a step, or the plan fails its vetting).
+
+    Retrying the same plan repeats the refusal; ``next_step`` says what to change.
+    """
+
+    code = "FIX_REFUSED"
 
 
 class StateUnavailable(BackupDoctorError):

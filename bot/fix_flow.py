@@ -17,8 +17,8 @@ from bot import blocks
 from bot.approvals import ApprovalPolicy, approver_mentions
 from bot.aws.sessions import ReadSessions
 from bot.config import BotConfig
-from bot.errors import AccountUnknown, NotAllowed
-from bot.fixes import plan_fix, plan_revert, policy_diff
+from bot.errors import AccountUnknown, NotAllowed, StaleAction
+from bot.fixes import PlanInputs, fix_for, plan_fix, plan_revert, policy_diff
 from bot.models import Remedy
 from bot.observability.metrics import APPROVALS
 from bot.replies import Origin, Replies
@@ -86,20 +86,23 @@ class FixFlow:
         remedy = _automatic_remedy(request, remedy_id)
         account = self._account(request.account_id)
         iam = self._sessions.client(account.id, "iam", request.region or account.regions[0])
-        plan = plan_fix(request.diagnosis, remedy, request_id, iam, simulate=True)
+        plan = plan_fix(PlanInputs(request.diagnosis, request_id, iam, remedy=remedy))
         request = request_fix(self._store, request_id, user_id, plan, remedy.id)
         self._post_approval_card(request, remedy.title)
 
     def request_revert(self, value: str, user_id: str, origin: Origin) -> None:
-        """Start a revert request for a finished grant: it needs approval like any change."""
+        """Start a revert request for a finished change: it needs approval like any change."""
         grant = self._store.get(decode_value(value)[0])
+        reverter = fix_for(grant.fix).revert_with if grant.fix else None
+        if reverter is None:
+            raise StaleAction("Only a finished permission grant can be reverted.")
         revert = start_revert(self._store, grant.id, user_id, grant.channel_id, grant.thread_ts)
         account = self._account(grant.account_id)
         assert grant.plan is not None  # start_revert checked it
         iam = self._sessions.client(account.id, "iam", grant.region or account.regions[0])
-        plan = plan_revert(grant.plan, iam)
-        revert = request_fix(self._store, revert.id, user_id, plan, "REVERT_GRANT")
-        self._post_approval_card(revert, "Revert the permission grant")
+        plan = plan_revert(grant.plan, diagnosis=grant.diagnosis, request_id=revert.id, iam=iam)
+        revert = request_fix(self._store, revert.id, user_id, plan, reverter)
+        self._post_approval_card(revert, fix_for(reverter).title)
 
     def approve(self, value: str, user_id: str, origin: Origin) -> None:
         """Approve (checked: allowed approver, not the requester) and hand it to a worker."""
@@ -179,7 +182,8 @@ def _automatic_remedy(request: Request, remedy_id: str) -> Remedy:
 
 
 def _remedy_title(request: Request) -> str:
-    if request.fix == "REVERT_GRANT":
-        return "Revert the permission grant"
+    """The chosen remedy's title, else the catalogue's title of the fix (a revert has no remedy)."""
     remedy = next((r for r in request.diagnosis.remedies if r.id == request.remedy_id), None)
-    return remedy.title if remedy else (request.fix or "Fix")
+    if remedy is not None:
+        return remedy.title
+    return fix_for(request.fix).title if request.fix else "Fix"

@@ -19,13 +19,13 @@ from rq.exceptions import DuplicateJobError, ShutDownImminentException
 
 from bot import blocks
 from bot.approvals import ApprovalPolicy
+from bot.aws.backup import RestoreStatus
 from bot.aws.sessions import fix_session
 from bot.blocks.progress import progress_line
 from bot.config import BotConfig
 from bot.conversation import Conversation
 from bot.errors import BackupDoctorError
-from bot.fixes import RestoreStatus, TransientFixError, apply_fix, follow_restore
-from bot.fixes.outcome import FixOutcome
+from bot.fixes import FixOutcome, FixRun, apply_fix, fix_for, follow_restore
 from bot.lease import hold_lease
 from bot.observability.metrics import FIXES
 from bot.queues import fix_queue, fix_queue_name
@@ -124,14 +124,14 @@ def run_fix(request_id: str) -> str:
         request = ctx.store.transition(request_id, ["QUEUED"], "RUNNING", "worker")
         try:
             outcome = _apply(ctx, request)
-        except TransientFixError as exc:
-            return _attempt_again(ctx, request, exc)
         except BackupDoctorError as exc:
+            if exc.transient:
+                return _attempt_again(ctx, request, exc)
             return _fail(ctx, request, exc.user_message, True)
         return _finish(ctx, request, outcome)
 
 
-def _attempt_again(ctx: WorkerContext, request: Request, error: TransientFixError) -> str:
+def _attempt_again(ctx: WorkerContext, request: Request, error: BackupDoctorError) -> str:
     """Hand a transiently failed fix back to the queue after a pause, or give up and say so."""
     if request.attempts >= len(ATTEMPT_DELAYS):
         return _fail(ctx, request, f"{error.user_message} (gave up after retries)", True)
@@ -161,6 +161,7 @@ def _apply(ctx: WorkerContext, request: Request) -> tuple[FixOutcome, RestoreSta
     if account is None:
         raise BackupDoctorError(f"Account {request.account_id} is no longer configured.")
     session = fix_session(account, request.id, request.approver)
+    run = FixRun(request.id, session, account, run=request.retries)
     if request.restore_job_id and request.restore_run == request.retries:
         # this run already started its restore, and its worker died or was stopped while following
         # it: follow that job (any policy went in before it started), never start another, even
@@ -173,9 +174,8 @@ def _apply(ctx: WorkerContext, request: Request) -> tuple[FixOutcome, RestoreSta
         )
         logger.info("fix %s resumes following restore %s", request.id, job_id)
     else:
-        no_iam = request.fix == "RESTORE_WITHOUT_IAM_ROLE"
-        _progress(ctx, request, "starting_restore" if no_iam else "applying_policy")
-        outcome = apply_fix(request.plan, request.id, session, run=request.retries)
+        _progress(ctx, request, fix_for(request.plan.fix).first_stage)
+        outcome = apply_fix(request.plan, run)
         if outcome.restore_job_id is None:
             return outcome, None
         job_id = outcome.restore_job_id
@@ -185,8 +185,9 @@ def _apply(ctx: WorkerContext, request: Request) -> tuple[FixOutcome, RestoreSta
     status = follow_restore(
         backup,
         job_id,
-        lambda s: logger.info("restore %s: %s %s%%", job_id, s["status"], s.get("percent_done")),
+        lambda s: logger.info("restore %s: %s %s%%", job_id, s.status, s.percent_done),
         FOLLOW_RESTORE_SECONDS,
+        account=account,
     )
     return outcome, status
 
@@ -196,8 +197,8 @@ def _finish(
 ) -> str:
     outcome, status = result
     fields: dict[str, Any] = {"restore_job_id": outcome.restore_job_id, "result": outcome.summary}
-    if status is not None and status["status"] != "COMPLETED":
-        message = status.get("status_message") or f"The restore ended as {status['status']}."
+    if status is not None and status.status != "COMPLETED":
+        message = status.status_message or f"The restore ended as {status.status}."
         ctx.store.transition(
             request.id, ["RUNNING"], "FAILED", "worker", {**fields, "result": message}
         )
@@ -206,12 +207,12 @@ def _finish(
         _diagnose_again(ctx, request, message)
         return "FAILED"
     done = ctx.store.transition(request.id, ["RUNNING"], "SUCCEEDED", "worker", fields)
-    if request.fix == "REVERT_GRANT" and request.grant_request_id:
+    if fix_for(outcome.fix).undoes_request and request.grant_request_id:
         ctx.store.transition(request.grant_request_id, ["SUCCEEDED"], "REVERTED", "worker")
         _post_outcome(ctx, done, "REVERTED", outcome.summary)
-        FIXES.labels(fix=request.fix, outcome="reverted").inc()
+        FIXES.labels(fix=outcome.fix, outcome="reverted").inc()
         return "SUCCEEDED"
-    created = status.get("created_resource_arn") if status else None
+    created = status.created_resource_arn if status else None
     _post_outcome(ctx, done, "SUCCEEDED", created or outcome.summary)
     FIXES.labels(fix=request.fix or "", outcome="succeeded").inc()
     return "SUCCEEDED"
@@ -234,7 +235,12 @@ def _post_outcome(
 ) -> None:
     assert request.plan is not None
     card = blocks.outcome_card(
-        request.plan, outcome, request_id=request.id, reason=reason, retryable=retryable
+        request.plan,
+        outcome,
+        request_id=request.id,
+        reason=reason,
+        retryable=retryable,
+        revertible=fix_for(request.plan.fix).revert_with is not None,
     )
     _post(ctx, request, card, f"Fix {outcome.lower()}: {reason}")
 

@@ -139,6 +139,7 @@ class Remedy(_Frozen):
     attach_to: str | None = None  # role ARN the policy goes on
     policy: dict[str, Any] | None = None  # least-privilege policy document
     policy_name: str | None = None  # inline policy name the fix uses
+    confirm: str | None = None  # what the fix will do, for the confirm dialog of its button
 
 
 class Diagnosis(_Frozen):
@@ -160,7 +161,6 @@ class Rejection(_Frozen):
     message: str
 
 
-FixId = Literal["RESTORE_WITHOUT_IAM_ROLE", "GRANT_PASSROLE", "REVERT_GRANT"]
 RequestState = Literal[
     "DIAGNOSED",
     "FIX_REQUESTED",
@@ -178,7 +178,7 @@ RequestState = Literal[
 class FixPlan(_Frozen):
     """Exactly what an approved fix will do; shown to approvers before anything changes."""
 
-    fix: FixId
+    fix: str  # the fix catalogue entry (bot.fixes.catalogue) that carries it out
     account_id: str
     region: str
     summary: str  # one plain sentence: what will happen
@@ -186,6 +186,13 @@ class FixPlan(_Frozen):
     policy_name: str | None = None  # inline policy name (fixed, request-derived: idempotent)
     policy: dict[str, Any] | None = None  # the policy document to put
     current_inline_policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: the role's inline policies once applied (None: the fix changes no inline policy)
+    inline_policies_after: dict[str, dict[str, Any]] | None = None
     restore_params: dict[str, Any] | None = None  # StartRestoreJob parameters for a re-run
     simulation_before: str | None = None  # SimulatePrincipalPolicy decision before the change
     simulation_after: str | None = None  # ... with the proposed policy added
+
+    def policies_after(self) -> dict[str, dict[str, Any]]:
+        """The role's inline policies once the plan is applied (as now when it changes none)."""
+        after = self.inline_policies_after
+        return dict(self.current_inline_policies if after is None else after)

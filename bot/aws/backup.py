@@ -1,21 +1,19 @@
-"""AWS Backup writes used by workers: re-run a restore, then follow it."""
+"""AWS Backup writes used by workers: re-run a restore, then read where it stands."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from bot.aws.errors import map_client_error
+from bot.aws.errors import aws_errors
 from bot.config import AccountConfig
 
 if TYPE_CHECKING:
     from mypy_boto3_backup import BackupClient
 
 #: restore job states after which nothing changes any more
-FINAL_RESTORE_STATES = frozenset({"COMPLETED", "FAILED", "ABORTED"})
+FINAL_RESTORE_STATES: Final = frozenset({"COMPLETED", "FAILED", "ABORTED"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +25,8 @@ class RestoreStatus:
     status_message: str | None = None
     percent_done: str | None = None
     created_resource_arn: str | None = None
+    #: the wait for it ended before the job did
+    timed_out: bool = False
 
     @property
     def finished(self) -> bool:
@@ -58,30 +58,22 @@ def start_restore_job(
         params["IamRoleArn"] = iam_role_arn
     if resource_type:
         params["ResourceType"] = resource_type
-    try:
+    with aws_errors(
+        "start the restore job", account=account, role_arn=account.fix_role_arn if account else None
+    ):
         return backup_client.start_restore_job(**params)["RestoreJobId"]
-    except (ClientError, BotoCoreError) as exc:
-        what = f"start a restore of {recovery_point_arn}"
-        raise map_client_error(
-            exc, what=what, account=account, role_arn=_fix_role(account)
-        ) from exc
-
-
-def _fix_role(account: AccountConfig | None) -> str | None:
-    return account.fix_role_arn if account else None
 
 
 def describe_restore_status(
     backup_client: BackupClient, restore_job_id: str, *, account: AccountConfig | None = None
 ) -> RestoreStatus:
     """The restore job's status, message, progress and created resource."""
-    try:
+    with aws_errors(
+        f"read the status of restore job {restore_job_id}",
+        account=account,
+        role_arn=account.fix_role_arn if account else None,
+    ):
         job = backup_client.describe_restore_job(RestoreJobId=restore_job_id)
-    except (ClientError, BotoCoreError) as exc:
-        what = f"follow restore job {restore_job_id}"
-        raise map_client_error(
-            exc, what=what, account=account, role_arn=_fix_role(account)
-        ) from exc
     return RestoreStatus(
         job_id=restore_job_id,
         status=job.get("Status", "UNKNOWN"),

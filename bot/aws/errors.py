@@ -7,6 +7,8 @@ only ever sees a ``BackupDoctorError`` that says what happened and what to do ne
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -22,33 +24,58 @@ from bot.errors import (
     AwsUnavailable,
     BackupDoctorError,
     BotAccessDenied,
+    FixRefused,
     MessageInvalid,
 )
 
-ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
+ACCESS_DENIED_CODES = frozenset(
+    {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"}
+)
 THROTTLING_CODES = frozenset(
     {
-        "Throttling",
-        "ThrottlingException",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "RequestThrottled",
-        "RequestThrottledException",
+        "Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException",
+        "RequestLimitExceeded", "RequestThrottled", "RequestThrottledException", "SlowDown",
+        "PriorRequestNotComplete",
     }
-)
+)  # fmt: skip
 UNAVAILABLE_CODES = frozenset(
     {
-        "ServiceUnavailable",
-        "ServiceUnavailableException",
-        "InternalFailure",
-        "InternalError",
-        "InternalServerError",
-        "InternalServiceError",
-        "ServiceFailure",
+        "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure", "InternalError",
+        "InternalServerError", "InternalServiceError", "ServiceFailure", "RequestTimeout",
+        "RequestTimeoutException", "ConcurrentModification", "ConcurrentModificationException",
+        "DependencyFailureException",
     }
-)
+)  # fmt: skip
+#: the session's credentials ran out: the next attempt assumes the role again
+EXPIRED_CREDENTIAL_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+#: codes after which the same call may succeed later, unchanged
+TRANSIENT_CODES = THROTTLING_CODES | UNAVAILABLE_CODES | EXPIRED_CREDENTIAL_CODES
 INVALID_MESSAGE_CODE = "InvalidAuthorizationMessageException"
 NOT_FOUND_CODES = frozenset({"ResourceNotFoundException", "NoSuchEntity"})
+INVALID_REQUEST_CODES = frozenset(
+    {
+        "ValidationException", "ValidationError", "InvalidParameterValue",
+        "InvalidParameterValueException", "InvalidParameterCombination", "InvalidInput",
+        "InvalidRequestException", "MissingParameterValueException",
+    }
+)  # fmt: skip
+_INVALID_NEXT = "Run the diagnosis again; if this repeats, report it with the request id."
+#: refusals that need their own words: (what happened, what to do)
+REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
+    "MalformedPolicyDocument": (
+        "IAM rejected the policy document while the bot tried to {what}{where}.",
+        "Nothing was changed; report this with the request id (the bot built a bad policy).",
+    ),
+    "LimitExceeded": (
+        "An AWS limit stopped the bot from trying to {what}{where} (for a role: its inline "
+        "policies are at the size limit).",
+        "Remove inline policies the role no longer needs, then retry.",
+    ),
+    "UnmodifiableEntity": (
+        "The role is protected (a service-linked role) and cannot be changed.",
+        "Grant the permission on the restore role instead.",
+    ),
+}
 
 # IAM action of each operation the bot calls, for "may not <action>" when AWS does not name it.
 _SERVICE_OF_OPERATION = {
@@ -99,14 +126,37 @@ def map_client_error(
             "Try again in a few minutes; check the bot's network access to AWS if it persists.",
         )
     if not isinstance(exc, ClientError):
-        return BackupDoctorError(f"Could not {what}{where}: {exc}")
+        return BackupDoctorError(f"The AWS SDK could not {what}{where}: {exc}", _INVALID_NEXT)
     return _map_by_code(exc, what=what, where=where, role=role)
+
+
+@contextmanager
+def aws_errors(
+    what: str, *, account: AccountConfig | None = None, role_arn: str | None = None
+) -> Iterator[None]:
+    """Raise the domain error of any boto3/botocore failure in the block (see ``map_client_error``).
+
+    The one place every call in ``bot/aws`` turns AWS failures into errors a person can act on;
+    ``error.transient`` says whether the same call may succeed later.
+    """
+    try:
+        yield
+    except (ClientError, BotoCoreError) as exc:
+        raise map_client_error(exc, what=what, account=account, role_arn=role_arn) from exc
+
+
+def cause_code(error: BaseException) -> str | None:
+    """The AWS error code behind a mapped error (or of a ``ClientError`` itself), if any."""
+    cause = error if isinstance(error, ClientError) else error.__cause__
+    return (error_code(cause) or None) if isinstance(cause, ClientError) else None
 
 
 def _map_by_code(exc: ClientError, *, what: str, where: str, role: str | None) -> BackupDoctorError:
     code = error_code(exc)
+    said = _aws_message(exc)
+    detail = f" AWS said ({code}): {said}" if said else f" ({code})"
     if code == INVALID_MESSAGE_CODE:
-        return invalid_message(_aws_message(exc), [where.removeprefix(" in ")] if where else [])
+        return invalid_message(said, [where.removeprefix(" in ")] if where else [])
     if code in ACCESS_DENIED_CODES:
         return _access_denied(exc, what=what, where=where, role=role)
     if code in THROTTLING_CODES:
@@ -114,15 +164,30 @@ def _map_by_code(exc: ClientError, *, what: str, where: str, role: str | None) -
             f"AWS is throttling requests; try again in a minute (while trying to {what}{where}).",
             "Try again in a minute.",
         )
+    if code in EXPIRED_CREDENTIAL_CODES:
+        return AwsUnavailable(
+            f"The bot's AWS session expired while trying to {what}{where} ({code}).",
+            "Try again: the bot assumes the role afresh.",
+        )
     status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-    if code in UNAVAILABLE_CODES or status >= 500:
+    if code in UNAVAILABLE_CODES or (status >= 500 and code not in REFUSAL_MESSAGES):
         return AwsUnavailable(
             f"AWS answered with a server error ({code or status}) to {what}{where}.",
             "Try again in a few minutes.",
         )
     if code in NOT_FOUND_CODES:
-        return BackupDoctorError(f"AWS found nothing to {what}{where} ({code}).")
-    return BackupDoctorError(f"AWS refused to {what}{where}: {code}: {_aws_message(exc)}")
+        return BackupDoctorError(
+            f"Something needed to {what}{where} no longer exists.{detail}",
+            "Run the diagnosis again: the job, role or recovery point may have been deleted.",
+        )
+    if code in INVALID_REQUEST_CODES:
+        return FixRefused(
+            f"AWS rejected the request to {what}{where} as invalid.{detail}", _INVALID_NEXT
+        )
+    if code in REFUSAL_MESSAGES:
+        message, next_step = REFUSAL_MESSAGES[code]
+        return FixRefused(message.format(what=what, where=where) + detail, next_step)
+    return BackupDoctorError(f"AWS refused to {what}{where}: {code}: {said}", _INVALID_NEXT)
 
 
 def _access_denied(exc: ClientError, *, what: str, where: str, role: str | None) -> BotAccessDenied:

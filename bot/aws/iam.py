@@ -1,15 +1,20 @@
-"""IAM reads and the narrow writes of the fix catalogue: inline role policies and simulation."""
+"""IAM reads and the narrow writes of the fix catalogue: inline role policies and simulation.
+
+Every function takes the client of the role the caller assumed (read role to plan, fix role to
+write) and raises the domain errors of ``bot.aws.errors``; ``account`` names the account and its
+roles in those messages.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
-from bot.aws.errors import error_code, map_client_error
+from bot.aws.errors import aws_errors, error_code
 from bot.config import AccountConfig
 
 if TYPE_CHECKING:
@@ -36,23 +41,27 @@ def role_name_from_arn(arn: str) -> str:
 def inline_policies(
     iam_client: IAMClient, role_name: str, *, account: AccountConfig | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Every inline policy of the role, by name, as parsed (URL-decoded) JSON documents."""
-    try:
-        names = [
-            name
-            for page in iam_client.get_paginator("list_role_policies").paginate(RoleName=role_name)
-            for name in page["PolicyNames"]
-        ]
-        return {name: _document(iam_client, role_name, name) for name in names}
-    except (ClientError, BotoCoreError) as exc:
-        what = f"read the inline policies of role {role_name}"
-        raise map_client_error(exc, what=what, account=account) from exc
+    """Every inline policy of the role, by name (ListRolePolicies, then GetRolePolicy each)."""
+    with aws_errors(f"read the inline policies of role {role_name}", account=account):
+        pages = iam_client.get_paginator("list_role_policies").paginate(RoleName=role_name)
+        names = [name for page in pages for name in page["PolicyNames"]]
+    found = {name: inline_policy(iam_client, role_name, name, account=account) for name in names}
+    return {name: document for name, document in found.items() if document is not None}
 
 
-def _document(iam_client: IAMClient, role_name: str, name: str) -> dict[str, Any]:
-    document: Any = iam_client.get_role_policy(RoleName=role_name, PolicyName=name)
-    raw = document["PolicyDocument"]
-    # botocore usually decodes it already; IAM itself sends urlencoded JSON.
+def inline_policy(
+    iam_client: IAMClient, role_name: str, name: str, *, account: AccountConfig | None = None
+) -> dict[str, Any] | None:
+    """One inline policy document, or ``None`` when the role has no policy of that name."""
+    with aws_errors(f"read the inline policy {name} of role {role_name}", account=account):
+        try:
+            response = iam_client.get_role_policy(RoleName=role_name, PolicyName=name)
+        except ClientError as exc:
+            if error_code(exc) == "NoSuchEntity":
+                return None
+            raise
+    raw: Any = response["PolicyDocument"]
+    # boto3 decodes policy documents itself; IAM itself sends URL-encoded JSON
     return dict(json.loads(unquote(raw)) if isinstance(raw, str) else raw)
 
 
@@ -65,39 +74,33 @@ def put_inline_policy(
     account: AccountConfig | None = None,
 ) -> None:
     """Create or replace the role's inline policy ``name`` (idempotent: same name, same doc)."""
-    try:
+    with aws_errors(
+        f"put inline policy {name} on role {role_name}", account=account, role_arn=_fix(account)
+    ):
         iam_client.put_role_policy(
-            RoleName=role_name, PolicyName=name, PolicyDocument=json.dumps(document)
+            RoleName=role_name, PolicyName=name, PolicyDocument=json.dumps(document, sort_keys=True)
         )
-    except (ClientError, BotoCoreError) as exc:
-        what = f"put inline policy {name} on role {role_name}"
-        raise map_client_error(
-            exc, what=what, account=account, role_arn=_fix_role(account)
-        ) from exc
 
 
 def delete_inline_policy(
     iam_client: IAMClient, role_name: str, name: str, *, account: AccountConfig | None = None
 ) -> bool:
     """Remove the role's inline policy ``name``; ``False`` when it was already gone (idempotent)."""
-    try:
-        iam_client.delete_role_policy(RoleName=role_name, PolicyName=name)
-    except ClientError as exc:
-        if error_code(exc) == "NoSuchEntity":
-            return False
-        what = f"delete inline policy {name} from role {role_name}"
-        raise map_client_error(
-            exc, what=what, account=account, role_arn=_fix_role(account)
-        ) from exc
-    except BotoCoreError as exc:
-        what = f"delete inline policy {name} from role {role_name}"
-        raise map_client_error(
-            exc, what=what, account=account, role_arn=_fix_role(account)
-        ) from exc
+    with aws_errors(
+        f"delete inline policy {name} from role {role_name}",
+        account=account,
+        role_arn=_fix(account),
+    ):
+        try:
+            iam_client.delete_role_policy(RoleName=role_name, PolicyName=name)
+        except ClientError as exc:
+            if error_code(exc) == "NoSuchEntity":
+                return False
+            raise
     return True
 
 
-def _fix_role(account: AccountConfig | None) -> str | None:
+def _fix(account: AccountConfig | None) -> str | None:
     """Writes go through the fix role: name it in "may not" messages."""
     return account.fix_role_arn if account else None
 
@@ -105,34 +108,32 @@ def _fix_role(account: AccountConfig | None) -> str | None:
 def simulate(
     iam_client: IAMClient,
     role_arn: str,
-    action: str,
-    resource: str,
+    actions: str | Sequence[str],
+    resources: str | Sequence[str],
     extra_policy: Mapping[str, Any] | None = None,
     context: Mapping[str, ContextValue] | None = None,
     *,
     account: AccountConfig | None = None,
 ) -> str:
-    """SimulatePrincipalPolicy of one action on one resource for the role.
+    """SimulatePrincipalPolicy of the actions on the resources for the role.
 
     ``extra_policy`` is evaluated as if it were attached too (the "after the fix" check);
-    ``context`` gives condition keys (``iam:PassedToService``...). Returns AWS's EvalDecision:
-    ``"allowed"``, ``"implicitDeny"`` or ``"explicitDeny"``.
+    ``context`` gives condition keys (``iam:PassedToService``...). Returns AWS's EvalDecision,
+    the first that is not ``"allowed"``: ``"allowed"``, ``"implicitDeny"`` or ``"explicitDeny"``.
     """
     params: dict[str, Any] = {
         "PolicySourceArn": role_arn,
-        "ActionNames": [action],
-        "ResourceArns": [resource],
+        "ActionNames": [actions] if isinstance(actions, str) else list(actions),
+        "ResourceArns": [resources] if isinstance(resources, str) else list(resources),
     }
     if extra_policy:
         params["PolicyInputList"] = [json.dumps(extra_policy)]
     if context:
         params["ContextEntries"] = [_context_entry(k, v) for k, v in context.items()]
-    try:
+    with aws_errors(f"simulate {', '.join(params['ActionNames'])} for {role_arn}", account=account):
         response = iam_client.simulate_principal_policy(**params)
-    except (ClientError, BotoCoreError) as exc:
-        what = f"simulate {action} for {role_arn}"
-        raise map_client_error(exc, what=what, account=account) from exc
-    return str(response["EvaluationResults"][0]["EvalDecision"])
+    decisions = [str(r["EvalDecision"]) for r in response["EvaluationResults"]]
+    return next((d for d in decisions if d != "allowed"), "allowed")
 
 
 def _context_entry(key: str, value: ContextValue) -> ContextEntryTypeDef:

@@ -45,10 +45,14 @@ def outcome_card(
     job: Job | None = None,
     reason: str | None = None,
     retryable: bool = False,
+    revertible: bool = False,
 ) -> list[Block]:
-    """How the fix ended, with Retry on a retryable failure and Revert on a finished grant."""
+    """How the fix ended, with Retry on a retryable failure and Revert on a finished change.
+
+    ``revertible``: the fix has a catalogue revert, offered once it succeeded.
+    """
     blocks: list[Block] = [section(outcome_line(plan, outcome, job, reason))]
-    buttons = _outcome_buttons(plan, outcome, request_id, job, retryable)
+    buttons = _outcome_buttons(plan, outcome, request_id, job, retryable, revertible)
     if buttons:
         blocks.append(actions(buttons, slack_ids.block_id(slack_ids.BLOCK_OUTCOME, request_id)))
     blocks.append(_footer(request_id))
@@ -75,13 +79,18 @@ def _grant(plan: FixPlan, preposition: str) -> str:
 
 
 def _outcome_buttons(
-    plan: FixPlan, outcome: Outcome, request_id: str, job: Job | None, retryable: bool
+    plan: FixPlan,
+    outcome: Outcome,
+    request_id: str,
+    job: Job | None,
+    retryable: bool,
+    revertible: bool,
 ) -> list[ButtonElement]:
     value = slack_ids.encode_value(request_id, plan.fix)
     found: list[ButtonElement] = []
     if outcome == "FAILED" and retryable:
         found.append(button("Retry", slack_ids.ACTION_RETRY, value, style="primary"))
-    if outcome == "SUCCEEDED" and plan.fix == "GRANT_PASSROLE" and plan.policy_name:
+    if outcome == "SUCCEEDED" and revertible and plan.policy_name:
         dialog = confirm(
             "Revert this fix?",
             f"Removes the inline policy {plan.policy_name} the bot added. Nothing else changes.",

@@ -57,46 +57,30 @@ def remedy_buttons(
             slack_ids.request_fix_action_id(index),
             slack_ids.encode_value(request_id, remedy.id),
             style="primary" if index == 0 and not remedy.changes_iam else None,
-            dialog=confirm("Request this fix?", what_will_happen(remedy, job), "Request fix"),
+            dialog=confirm("Request this fix?", what_will_happen(remedy), "Request fix"),
         )
         for index, remedy in enumerate(doable)
     ]
 
 
-def what_will_happen(remedy: Remedy, job: Job | None) -> str:
+def what_will_happen(remedy: Remedy) -> str:
     """The confirm dialog's text: exactly what the fix will do, and that nothing happens yet.
 
-    Written per fix rather than cut from the remedy's description, so it reads as one short,
-    complete statement within Slack's 300 characters.
+    Written per fix in the catalogue (``confirm``) rather than cut from the remedy's description,
+    so it reads as one short, complete statement within Slack's 300 characters.
     """
-    action = _fix_action(remedy, job)
+    action = _fix_action(remedy)
     note = "Nothing changes until another person approves it."
     room = limits.CONFIRM_TEXT - len(note) - 1
     return f"{plain(action, room)} {note}"
 
 
-def _fix_action(remedy: Remedy, job: Job | None) -> str:
-    if remedy.fix == "RESTORE_WITHOUT_IAM_ROLE":
-        source = f"job {job.job_id}" if job else "the failed job"
-        return (
-            f"Starts a new restore from the recovery point of {source}, with no IAM role for "
-            "the instance. No IAM change."
-        )
+def _fix_action(remedy: Remedy) -> str:
+    if remedy.confirm:
+        return remedy.confirm
     role = role_name(remedy.attach_to) or "the role"
-    passed = _passed_role(remedy)
-    if remedy.fix == "GRANT_PASSROLE" and passed:
-        return (
-            f"Adds an inline policy to {role} allowing iam:PassRole on {passed} only, then "
-            "re-runs the restore with the original IAM role."
-        )
     policy = f" {remedy.policy_name}" if remedy.policy_name else ""
     return f"Adds the inline policy{policy} to {role}." if remedy.changes_iam else remedy.title
-
-
-def _passed_role(remedy: Remedy) -> str | None:
-    statements = (remedy.policy or {}).get("Statement") or []
-    resource = statements[0].get("Resource") if statements else None
-    return role_name(resource) if isinstance(resource, str) else None
 
 
 def _who(remedy: Remedy) -> str:

@@ -30,6 +30,8 @@ class RemedyEntry(BaseModel):
     changes_iam: bool
     automatic: bool
     fix: str | None = None
+    #: what the "Request fix" confirm dialog says the fix will do (automatic remedies)
+    confirm: str | None = None
 
 
 class FindingEntry(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from bot.diagnosis.arns import role_name
 from bot.diagnosis.catalogue import Catalogue, load_catalogue, render
 from bot.diagnosis.context import Hit, RemedyParams, Rule, RuleContext
 from bot.diagnosis.policy import inline_policy_name
@@ -93,6 +94,10 @@ def _remedy(remedy_id: str, hit: Hit, catalogue: Catalogue) -> Remedy:
     # An IAM change can only be automatic when the bot knows both the policy and where it goes.
     complete = not entry.changes_iam or (params.attach_to is not None and params.policy is not None)
     details = dict(hit.details)
+    names = {
+        "attach_to_name": role_name(params.attach_to) or "the role",
+        "passed_role_name": _policy_role_name(params.policy) or "the role",
+    }
     return Remedy(
         id=remedy_id,
         title=render(entry.title, details),
@@ -103,4 +108,13 @@ def _remedy(remedy_id: str, hit: Hit, catalogue: Catalogue) -> Remedy:
         attach_to=params.attach_to,
         policy=params.policy,
         policy_name=inline_policy_name(params.policy),
+        confirm=render(entry.confirm, details | names) if entry.confirm else None,
     )
+
+
+def _policy_role_name(policy: dict[str, object] | None) -> str | None:
+    """The name of the role a (PassRole) policy's first statement is about."""
+    statements = (policy or {}).get("Statement") or []
+    first = statements[0] if isinstance(statements, list) and statements else {}
+    resource = first.get("Resource") if isinstance(first, dict) else None
+    return role_name(resource) if isinstance(resource, str) else None

@@ -1,38 +1,39 @@
 """The fix catalogue: plan (preview for approvers) -> apply (idempotent) -> follow -> revert.
 
-Only the fixes in ``FIXES`` exist. Each takes boto3 clients or a session from the caller (the
-worker assumes the fix role) and maps AWS errors to ``TransientFixError``/``PermanentFixError``.
+Only the fixes in the catalogue exist (``bot.fixes.catalogue``). Plans use the read role's
+clients; ``apply`` gets a ``FixRun`` with the fix-role session. Every AWS call goes through
+``bot.aws``, whose errors say whether they are worth another attempt (``error.transient``).
 """
 
 from __future__ import annotations
 
-from bot.fixes.diff import policies_after, policy_diff
-from bot.fixes.errors import FixError, PermanentFixError, TransientFixError, classify
-from bot.fixes.follow import RestoreStatus, follow_restore
-from bot.fixes.grant_passrole import POLICY_PREFIX, policy_name_for
-from bot.fixes.outcome import FixOutcome
-from bot.fixes.registry import FIXES, Fix, apply_fix, plan_fix
+from bot.fixes.catalogue import (
+    apply_fix,
+    fix_for,
+    fix_ids,
+    plan_fix,
+    plan_revert,
+    register,
+)
+from bot.fixes.diff import policy_diff
+from bot.fixes.fix import Fix, FixOutcome, FixRun, PlanInputs, RiskTier
+from bot.fixes.follow import follow_restore
 from bot.fixes.restore import INSTANCE_PROFILE_KEY, idempotency_token
-from bot.fixes.revert_grant import plan_revert, revert
 
 __all__ = [
-    "FIXES",
     "INSTANCE_PROFILE_KEY",
-    "POLICY_PREFIX",
     "Fix",
-    "FixError",
     "FixOutcome",
-    "PermanentFixError",
-    "RestoreStatus",
-    "TransientFixError",
+    "FixRun",
+    "PlanInputs",
+    "RiskTier",
     "apply_fix",
-    "classify",
+    "fix_for",
+    "fix_ids",
     "follow_restore",
     "idempotency_token",
     "plan_fix",
     "plan_revert",
-    "policies_after",
     "policy_diff",
-    "policy_name_for",
-    "revert",
+    "register",
 ]

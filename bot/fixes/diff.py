@@ -9,26 +9,14 @@ from typing import Any
 from bot.models import FixPlan
 
 
-def policies_after(plan: FixPlan) -> dict[str, dict[str, Any]]:
-    """The role's inline policies as they will be once the plan is applied."""
-    after = dict(plan.current_inline_policies)
-    if plan.policy_name is None:
-        return after
-    if plan.fix == "GRANT_PASSROLE" and plan.policy is not None:
-        after[plan.policy_name] = plan.policy
-    elif plan.fix == "REVERT_GRANT":
-        after.pop(plan.policy_name, None)
-    return after
-
-
 def policy_diff(plan: FixPlan) -> str:
     """A unified diff of the role's inline policies (pretty JSON); "" when IAM does not change."""
-    if plan.role_arn is None:
+    if plan.role_arn is None or plan.inline_policies_after is None:
         return ""
     role = plan.role_arn.rsplit("/", 1)[-1]
     lines = difflib.unified_diff(
         _pretty(plan.current_inline_policies),
-        _pretty(policies_after(plan)),
+        _pretty(plan.inline_policies_after),
         fromfile=f"{role} inline policies now",
         tofile=f"{role} inline policies after the fix",
         lineterm="",

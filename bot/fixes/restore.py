@@ -9,21 +9,18 @@ failure (a new run) starts a new one.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-from bot.fixes.errors import PermanentFixError, aws_errors
+from bot.aws.backup import start_restore_job
+from bot.errors import FixRefused
+from bot.fixes.fix import FixRun
 from bot.models import FixPlan, Job
-
-if TYPE_CHECKING:
-    from mypy_boto3_backup import BackupClient
 
 #: the EC2 restore metadata key that carries the instance profile (restoring "with no IAM role"
 #: leaves it out); one constant so it can be checked against real GetRestoreJobMetadata output
 INSTANCE_PROFILE_KEY: Final = "IamInstanceProfileName"
 #: namespace of the idempotency tokens (uuid5): fixed forever, or retries would start new restores
 TOKEN_NAMESPACE: Final = uuid.UUID("6f0b5a36-1a53-4c52-9d0e-2f4b3c1d8e71")
-#: the only StartRestoreJob parameters a plan may carry
-RESTORE_PARAM_NAMES: Final = ("RecoveryPointArn", "IamRoleArn", "ResourceType", "Metadata")
 
 _RERUN = "Run the diagnosis on the restore job id so the bot can read the original job."
 
@@ -36,7 +33,7 @@ def idempotency_token(request_id: str, fix: str, run: int = 0) -> str:
 def restore_job(job: Job | None) -> Job:
     """``job`` if it is a restore job (the only kind the bot re-runs); else raises."""
     if job is None or job.job_type != "restore":
-        raise PermanentFixError("Only a restore job can be re-run.", _RERUN)
+        raise FixRefused("Only a restore job can be re-run.", _RERUN)
     return job
 
 
@@ -44,12 +41,12 @@ def restore_params(job: Job | None, drop_instance_profile: bool) -> dict[str, An
     """StartRestoreJob parameters replaying ``job``, optionally without the instance profile."""
     job = restore_job(job)
     if not (job.recovery_point_arn and job.iam_role_arn and job.restore_metadata):
-        raise PermanentFixError(
+        raise FixRefused(
             "The original restore job's recovery point, role or metadata is unknown.", _RERUN
         )
     metadata = dict(job.restore_metadata)
     if drop_instance_profile and metadata.pop(INSTANCE_PROFILE_KEY, None) is None:
-        raise PermanentFixError(
+        raise FixRefused(
             "The original restore did not pass an instance profile, so re-running it without "
             "one would change nothing.",
             "Look at the other remedies for this denial.",
@@ -64,14 +61,20 @@ def restore_params(job: Job | None, drop_instance_profile: bool) -> dict[str, An
     return params
 
 
-def start_restore(
-    backup: BackupClient, plan: FixPlan, request_id: str, run: int
-) -> tuple[str, str]:
+def start_restore(plan: FixPlan, run: FixRun) -> tuple[str, str]:
     """Start (or, with the same token, find again) the plan's restore; (job id, token)."""
-    params = {k: v for k, v in (plan.restore_params or {}).items() if k in RESTORE_PARAM_NAMES}
+    params = plan.restore_params or {}
     if "RecoveryPointArn" not in params or "Metadata" not in params:
-        raise PermanentFixError("The fix plan has no restore to run.", _RERUN)
-    token = idempotency_token(request_id, plan.fix, run)
-    with aws_errors("start the restore job"):
-        response = backup.start_restore_job(**params, IdempotencyToken=token)
-    return response["RestoreJobId"], token
+        raise FixRefused("The fix plan has no restore to run.", _RERUN)
+    token = idempotency_token(run.request_id, plan.fix, run.run)
+    backup = run.session.client("backup", region_name=plan.region)
+    job_id = start_restore_job(
+        backup,
+        params["RecoveryPointArn"],
+        params.get("IamRoleArn"),
+        params["Metadata"],
+        params.get("ResourceType"),
+        token,
+        account=run.account,
+    )
+    return job_id, token

@@ -1,73 +1,72 @@
-"""REVERT_GRANT: remove exactly the inline policy a finished GRANT_PASSROLE added, nothing else."""
+"""REVERT_GRANT: remove exactly the inline policy a finished grant added, nothing else."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-import boto3
-
-from bot.fixes.errors import PermanentFixError, aws_errors, error_code
+from bot.aws.iam import delete_inline_policy, inline_policies
+from bot.errors import FixRefused
+from bot.fixes.fix import Fix, FixOutcome, FixRun, PlanInputs
 from bot.fixes.grant_passrole import POLICY_PREFIX
-from bot.fixes.iam_policies import inline_policies, parse_role_arn
-from bot.fixes.outcome import FixOutcome
+from bot.fixes.policies import parse_role_arn
 from bot.models import FixPlan
 
-if TYPE_CHECKING:
-    from mypy_boto3_iam import IAMClient
+ID = "REVERT_GRANT"
 
 
-def plan_revert(grant_plan: FixPlan, iam_client: IAMClient) -> FixPlan:
+def plan(inputs: PlanInputs) -> FixPlan:
     """The revert of a grant: the same role and policy name, and the role's policies now."""
-    role_name, policy_name = _target(grant_plan, "GRANT_PASSROLE")
+    grant = inputs.earlier
+    if grant is None or not grant.policy_name:
+        raise FixRefused("Only a policy the bot added can be reverted.", _YOURSELF)
+    role_name, policy_name = _target(grant)
+    current = inline_policies(inputs.iam, role_name)
     return FixPlan(
-        fix="REVERT_GRANT",
-        account_id=grant_plan.account_id,
-        region=grant_plan.region,
+        fix=ID,
+        account_id=grant.account_id,
+        region=grant.region,
         summary=f"Remove the inline policy {policy_name} the bot added to {role_name}.",
-        role_arn=grant_plan.role_arn,
+        role_arn=grant.role_arn,
         policy_name=policy_name,
-        policy=grant_plan.policy,
-        current_inline_policies=inline_policies(iam_client, role_name),
+        policy=grant.policy,
+        current_inline_policies=current,
+        inline_policies_after={k: v for k, v in current.items() if k != policy_name},
     )
 
 
-def revert(plan: FixPlan, session: boto3.Session) -> FixOutcome:
+def apply(plan: FixPlan, run: FixRun) -> FixOutcome:
     """Delete the bot's inline policy; one that is already gone counts as reverted."""
-    role_name, policy_name = _target(plan, "REVERT_GRANT")
-    iam = session.client("iam")
-    try:
-        with aws_errors(f"remove the inline policy {policy_name} from {role_name}"):
-            iam.delete_role_policy(RoleName=role_name, PolicyName=policy_name)
-    except PermanentFixError as error:
-        if error_code(error) != "NoSuchEntity":
-            raise
+    if plan.fix != ID:
+        raise FixRefused("Only a policy the bot added can be reverted.", _YOURSELF)
+    role_name, policy_name = _target(plan)
+    if not delete_inline_policy(
+        run.session.client("iam"), role_name, policy_name, account=run.account
+    ):
         return FixOutcome(fix=plan.fix, summary=f"{policy_name} was already removed.")
     return FixOutcome(
         fix=plan.fix, summary=f"Removed {policy_name} from {role_name}.", policy_removed=True
     )
 
 
-def apply(
-    plan: FixPlan,
-    request_id: str,
-    session: boto3.Session,
-    run: int = 0,
-    sleep: Callable[[float], None] = time.sleep,
-) -> FixOutcome:
-    """The catalogue's entry point for REVERT_GRANT: ``revert``."""
-    return revert(plan, session)
+_YOURSELF = "Remove other policies yourself."
 
 
-def _target(plan: FixPlan, fix: str) -> tuple[str, str]:
+def _target(plan: FixPlan) -> tuple[str, str]:
     """(role name, policy name), refusing any policy the bot did not name itself."""
     name = plan.policy_name or ""
-    if plan.fix != fix or not name.startswith(POLICY_PREFIX) or not plan.role_arn:
-        raise PermanentFixError(
-            "Only a policy the bot added can be reverted.", "Remove other policies yourself."
-        )
+    if not name.startswith(POLICY_PREFIX) or not plan.role_arn:
+        raise FixRefused("Only a policy the bot added can be reverted.", _YOURSELF)
     account_id, role_name = parse_role_arn(plan.role_arn)
     if account_id != plan.account_id:
-        raise PermanentFixError("The plan's role is in another account.", "Request it again.")
+        raise FixRefused("The plan's role is in another account.", "Request it again.")
     return role_name, name
+
+
+FIX = Fix(
+    id=ID,
+    title="Revert the permission grant",
+    tier="IAM_CHANGE",
+    changes_iam=True,
+    first_stage="applying_policy",
+    plan=plan,
+    apply=apply,
+    undoes_request=True,
+)

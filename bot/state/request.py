@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from bot.models import Diagnosis, FixId, FixPlan, RequestState
+from bot.models import Diagnosis, FixPlan, RequestState
 
 #: every state change the bot makes; anything else is a bug or a stale button
 TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
@@ -47,7 +47,7 @@ class Request(BaseModel):
     updated_at: datetime
     message_ts: str | None = None  # the card the buttons live on
     remedy_id: str | None = None
-    fix: FixId | None = None
+    fix: str | None = None
     plan: FixPlan | None = None
     policy_sha256: str | None = None  # of the plan's policy document: ties approval to content
     fix_requested_by: str | None = None
@@ -59,7 +59,7 @@ class Request(BaseModel):
     result: str | None = None  # the outcome, in one sentence
     attempts: int = 0  # worker requeues after a worker died
     retries: int = 0  # retries asked for after a failure (each one is a new restore)
-    grant_request_id: str | None = None  # REVERT_GRANT: the request whose grant is removed
+    grant_request_id: str | None = None  # a revert: the request whose change it undoes
 
 
 #: fields fixed at creation; a transition may not change them

@@ -47,9 +47,9 @@ def deny(store: RequestStore, check: ApprovalCheck, request_id: str, approver: s
 def start_revert(
     store: RequestStore, grant_request_id: str, requester: str, channel_id: str, thread_ts: str
 ) -> Request:
-    """A new request (DIAGNOSED) to remove the policy a finished grant added."""
+    """A new request (DIAGNOSED) to undo a finished change (the caller checked it has a revert)."""
     grant = store.get(grant_request_id)
-    if grant.state != "SUCCEEDED" or grant.fix != "GRANT_PASSROLE" or grant.plan is None:
+    if grant.state != "SUCCEEDED" or grant.plan is None:
         raise StaleAction(
             "Only a finished permission grant can be reverted.",
             f"This request is {grant.state.lower().replace('_', ' ')}.",

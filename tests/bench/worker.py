@@ -28,7 +28,7 @@ from slack_sdk import WebClient
 from bot import jobs, queues
 from bot.approvals import ApprovalPolicy
 from bot.config import load_bot_config
-from bot.fixes import INSTANCE_PROFILE_KEY, plan_fix
+from bot.fixes import INSTANCE_PROFILE_KEY, PlanInputs, plan_fix
 from bot.fixes.follow import FIRST_DELAY
 from bot.runtime import build_read_side
 from bot.slack_directory import SlackUserDirectory
@@ -113,7 +113,7 @@ def _approved(env: BenchEnv, count: int) -> list[Request]:
             remedy = next(r for r in diagnosis.remedies if r.fix == REMEDY and r.automatic)
             thread = f"1700000000.{i:06d}"
             request = store.create(diagnosis, CHANNEL, thread, ASKER, ACCOUNT, REGION)
-            plan = plan_fix(diagnosis, remedy, request.id, iam, simulate=False)
+            plan = plan_fix(PlanInputs(diagnosis, request.id, iam, remedy=remedy, simulate=False))
             request_fix(store, request.id, ASKER, plan, remedy.id)
             out.append(approve(store, policy.check, request.id, APPROVER))
     finally:

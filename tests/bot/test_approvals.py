@@ -6,16 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.approvals import (
-    RISK_TIERS,
-    SELF_APPROVAL,
-    ApprovalPolicy,
-    UserInfo,
-    approver_mentions,
-    risk_tier,
-)
+from bot.approvals import SELF_APPROVAL, ApprovalPolicy, UserInfo, approver_mentions
 from bot.config import AccountConfig
 from bot.errors import NotAllowed
+from bot.fixes import fix_for, fix_ids
 from bot.models import FixPlan
 from bot.state import Request
 from tests.bot.fixes.factories import ACCOUNT, diagnosis, grant_plan
@@ -138,10 +132,19 @@ def test_a_plan_for_another_account_is_never_approved(policy: ApprovalPolicy) ->
 
 
 def test_every_catalogue_fix_has_a_risk_tier() -> None:
-    assert risk_tier("RESTORE_WITHOUT_IAM_ROLE") == "RESTORE_RERUN"
-    assert risk_tier("GRANT_PASSROLE") == "IAM_CHANGE"
-    assert risk_tier("REVERT_GRANT") == "IAM_CHANGE"
-    assert set(RISK_TIERS) == {"RESTORE_WITHOUT_IAM_ROLE", "GRANT_PASSROLE", "REVERT_GRANT"}
+    tiers = {fix_id: fix_for(fix_id).tier for fix_id in fix_ids()}
+    assert tiers == {
+        "RESTORE_WITHOUT_IAM_ROLE": "RESTORE_RERUN",
+        "GRANT_PASSROLE": "IAM_CHANGE",
+        "REVERT_GRANT": "IAM_CHANGE",
+    }
+
+
+def test_an_iam_change_without_its_policy_is_never_approved(policy: ApprovalPolicy) -> None:
+    unreviewable = grant_plan("a" * 32).model_copy(update={"policy": None})
+
+    with pytest.raises(NotAllowed, match="no policy to review"):
+        policy.check(fix_request(plan=unreviewable), "U_BOSS")
 
 
 def test_an_account_without_approvers_says_so() -> None:

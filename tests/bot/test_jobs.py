@@ -1,7 +1,7 @@
 """bot/jobs.py against the real test Redis and a real rq queue: recovery, attempts, re-checks.
 
 Slack is the local stand-in; the one thing faked is the fix role's session, which raises the
-transient AWS error a throttled ``sts:AssumeRole`` would (``TransientFixError``).
+transient AWS error a throttled ``sts:AssumeRole`` does (``AwsThrottled``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from bot import jobs
 from bot.approvals import ApprovalPolicy, UserInfo
 from bot.config import AccountConfig, BotConfig
 from bot.conversation import Conversation
-from bot.fixes import TransientFixError
+from bot.errors import AwsThrottled
+from bot.fixes import Fix, FixOutcome, FixRun, PlanInputs, plan_fix, register
 from bot.jobs import (
     ATTEMPT_DELAYS,
     WorkerContext,
@@ -32,6 +33,7 @@ from bot.jobs import (
     run_fix,
 )
 from bot.lease import hold_lease, lease_key
+from bot.models import FixPlan, Remedy
 from bot.queues import fix_queue
 from bot.recovery import recover_orphans
 from bot.replies import Replies
@@ -136,9 +138,9 @@ def sessions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def throttled(account: AccountConfig, request_id: str, approver: str | None) -> boto3.Session:
         tried.append(request_id)
-        raise TransientFixError(
-            "AWS was busy or failing while the bot tried to assume the fix role (Throttling).",
-            "The bot retries on its own; nothing needs doing yet.",
+        raise AwsThrottled(
+            "AWS is throttling requests; try again in a minute (while trying to assume the role).",
+            "Try again in a minute.",
         )
 
     monkeypatch.setattr(jobs, "fix_session", throttled)
@@ -322,7 +324,7 @@ def test_a_transient_error_schedules_the_next_attempt_as_a_new_delayed_job(
     assert outcome == "QUEUED"
     assert (now.state, now.attempts) == ("QUEUED", 1)
     assert now.result is not None
-    assert "Throttling" in now.result
+    assert "throttling" in now.result
     assert scheduled.get_job_ids() == [f"fix-{queued.id}-0-1"]
     due = scheduled.get_scheduled_time(f"fix-{queued.id}-0-1")
     delay = (due - datetime.now(UTC)).total_seconds()
@@ -444,3 +446,36 @@ def test_a_run_that_lost_its_lease_does_not_release_the_new_one(
         assert redis_client.exists(key)
         redis_client.set(key, "another-run", ex=60)  # recovery started another run meanwhile
     assert redis_client.get(key) == b"another-run"
+
+
+def test_a_fix_registered_only_in_this_test_runs_through_approval_and_the_worker(
+    ctx: WorkerContext, store: RequestStore, queue: Queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new fix is its module and its catalogue entry: nothing else in the bot names it."""
+    applied: list[tuple[str, int]] = []
+
+    def plan(inputs: PlanInputs) -> FixPlan:
+        return FixPlan(fix="WRITE_NOTE", account_id=ACCOUNT, region=REGION, summary="A note.")
+
+    def apply(plan: FixPlan, run: FixRun) -> FixOutcome:
+        applied.append((run.request_id, run.run))
+        return FixOutcome(fix=plan.fix, summary="Note written.")
+
+    note = Fix(
+        "WRITE_NOTE", "Write a note", "RESTORE_RERUN", False, "starting_restore", plan, apply
+    )
+    remedy = Remedy(
+        id="NOTE", title="Note it", description="", changes_iam=False, automatic=True, fix=note.id
+    )
+    monkeypatch.setattr(jobs, "fix_session", lambda *_: boto3.Session(region_name=REGION))
+    with register(note):
+        request = store.create(diagnosis(), CHANNEL, THREAD, ASKER, ACCOUNT, REGION)
+        planned = plan_fix(PlanInputs(request.diagnosis, request.id, iam=None, remedy=remedy))  # type: ignore[arg-type]
+        request_fix(store, request.id, ASKER, planned, remedy.id)
+        approved_now = approve(store, ctx.policy.check, request.id, APPROVER)
+        queued = enqueue_fix(store, queue, approved_now, APPROVER)
+
+        assert run_fix(queued.id) == "SUCCEEDED"
+
+    assert applied == [(request.id, 0)]
+    assert store.get(request.id).result == "Note written."

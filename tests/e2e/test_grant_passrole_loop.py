@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bot import slack_ids
-from bot.fixes import policy_name_for
+from bot.fixes.grant_passrole import policy_name_for
 from tests.e2e import world
 from tests.e2e.conftest import APPROVER, REQUESTER, Aws, Bot
 from tests.e2e.processes import eventually

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from bot import slack_ids
-from bot.fixes import POLICY_PREFIX, policy_name_for
+from bot.fixes.grant_passrole import POLICY_PREFIX, policy_name_for
 from bot.lease import lease_key
 from tests.e2e import world
 from tests.e2e.conftest import APPROVER, REQUESTER, Aws, Bot, start_bot, stop_bot

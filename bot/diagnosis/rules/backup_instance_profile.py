@@ -23,8 +23,6 @@ def check(ctx: RuleContext) -> list[Hit]:
         "restore_role": (job.iam_role_arn if job else None) or "the restore job's IAM role",
         "passed_role": "the role of the instance profile you attach",
     }
-    if job:
-        details["job_id"] = job.job_id
     remedies = {
         "RESTORE_WITH_BACKED_UP_PROFILE": RemedyParams(),
         "RESTORE_WITHOUT_IAM_ROLE": RemedyParams(automatic=can_rerun_restore(ctx)),

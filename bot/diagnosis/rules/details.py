@@ -56,5 +56,6 @@ def base_details(ctx: RuleContext) -> dict[str, str]:
         "policy_label": POLICY_LABELS.get(ctx.policy_type or "", "policy"),
         "account_id": ctx.denial.account_id if ctx.denial else None,
         "region": ctx.denial.region if ctx.denial else None,
+        "job_id": ctx.job.job_id if ctx.job else None,
     }
     return {key: value for key, value in values.items() if value}

@@ -141,10 +141,8 @@ def test_not_found_is_for_the_caller_to_decide() -> None:
 
 
 def test_unknown_codes_keep_the_code_and_message() -> None:
-    exc = client_error("InvalidParameterValueException", "DescribeRestoreJob", "bad id")
+    exc = client_error("SomethingOddException", "DescribeRestoreJob", "bad id")
 
     error = map_client_error(exc, what="look up job x", account=None)
 
-    assert error.user_message == (
-        "AWS refused to look up job x: InvalidParameterValueException: bad id"
-    )
+    assert error.user_message == "AWS refused to look up job x: SomethingOddException: bad id"

@@ -89,6 +89,9 @@ def make_diagnosis(name: str = "AWSBackupDefaultServiceRole", **overrides: objec
                 changes_iam=False,
                 automatic=True,
                 fix="RESTORE_WITHOUT_IAM_ROLE",
+                # as the catalogue words it for this job
+                confirm=f"Starts a new restore from the recovery point of job {JOB_ID}, with no "
+                "IAM role for the instance. No IAM change.",
             ),
         ],
         "decoded_message": {"allowed": False, "explicitDeny": True},

@@ -102,19 +102,13 @@ def test_remedy_buttons_say_they_need_approval_and_confirm_what_happens(
     )
 
 
-def test_a_passrole_grant_confirms_which_role_may_be_passed(diagnosis: Diagnosis) -> None:
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "iam:PassRole",
-                "Resource": "arn:aws:iam::111122223333:role/AppInstanceRole",
-            }
-        ],
-    }
+def test_a_remedy_confirms_what_the_catalogue_says_its_fix_does(diagnosis: Diagnosis) -> None:
+    said = (
+        "Adds an inline policy to AWSBackupDefaultServiceRole allowing iam:PassRole on "
+        "AppInstanceRole only, then re-runs the restore with the original IAM role."
+    )
     remedies = [
-        r.model_copy(update={"policy": policy}) if r.fix == "GRANT_PASSROLE" else r
+        r.model_copy(update={"confirm": said}) if r.fix == "GRANT_PASSROLE" else r
         for r in diagnosis.remedies
     ]
     card = _card(diagnosis.model_copy(update={"remedies": remedies}))

@@ -59,7 +59,7 @@ def test_completed_restore_names_what_it_created_and_links_the_job() -> None:
 
 
 def test_finished_grant_offers_revert_with_a_confirm(plan: FixPlan) -> None:
-    blocks = outcome_card(plan, "SUCCEEDED", request_id="req-1")
+    blocks = outcome_card(plan, "SUCCEEDED", request_id="req-1", revertible=True)
     assert_within_slack_limits(blocks)
     assert mrkdwn_texts(blocks)[0] == (
         ":white_check_mark: Done: added `backup-doctor-passrole` "

@@ -10,7 +10,7 @@ import pytest
 
 from bot.diagnosis import catalogue as catalogue_module
 from bot.diagnosis.catalogue import load_catalogue, render
-from bot.models import FixId
+from bot.fixes import fix_ids
 
 RULES_DIR = Path(catalogue_module.__file__).parent / "rules"
 CODE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
@@ -42,7 +42,7 @@ def test_codes_and_remedy_ids_are_upper_snake() -> None:
 
 
 def test_automatic_remedies_name_a_real_fix() -> None:
-    fixes = set(FixId.__args__)
+    fixes = fix_ids()
     for remedy_id, remedy in load_catalogue().remedies.items():
         assert (remedy.fix in fixes) is remedy.automatic, remedy_id
 

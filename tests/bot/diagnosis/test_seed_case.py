@@ -62,6 +62,20 @@ def test_grant_passrole_is_exact_and_goes_on_the_restore_role(restore_job: Job) 
     assert grant.policy_name == f"backup-doctor-{grant.policy['Statement'][0]['Sid']}"
 
 
+def test_each_automatic_remedy_says_exactly_what_its_fix_will_do(restore_job: Job) -> None:
+    restore, grant = seed(restore_job).remedies
+    instance_role = INSTANCE_ROLE.rsplit("/", 1)[-1]
+    restore_role = RESTORE_ROLE.rsplit("/", 1)[-1]
+    assert restore.confirm == (
+        f"Starts a new restore from the recovery point of job {restore_job.job_id}, with no IAM "
+        "role for the instance. No IAM change."
+    )
+    assert grant.confirm == (
+        f"Adds an inline policy to {restore_role} allowing iam:PassRole on {instance_role} only, "
+        "then re-runs the restore with the original IAM role."
+    )
+
+
 def test_service_linked_role_in_message_still_fixes_the_job_role(restore_job: Job) -> None:
     diagnosis = seed(restore_job, principal=SLR_SESSION)
     assert diagnosis.denial is not None

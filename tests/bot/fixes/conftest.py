@@ -10,7 +10,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.bot.fixes.factories import REGION, RESTORE_ROLE
+from bot.config import AccountConfig
+from bot.fixes import FixRun
+from tests.bot.fixes.factories import ACCOUNT, REGION, RESTORE_ROLE
 
 EXISTING_POLICY = {
     "Version": "2012-10-17",
@@ -72,3 +74,20 @@ def iam(aws: None) -> Any:
 def backup(aws: None) -> Any:
     """A Backup client for Stubber (moto has no restore job API)."""
     return boto3.client("backup", region_name=REGION)
+
+
+FIX_ACCOUNT = AccountConfig(
+    id=ACCOUNT,
+    name="prod",
+    regions=[REGION],
+    read_role_arn=f"arn:aws:iam::{ACCOUNT}:role/backup-doctor-read",
+    fix_role_arn=f"arn:aws:iam::{ACCOUNT}:role/backup-doctor-fix",
+    external_id="ext-id",
+)
+
+
+def fix_run(
+    request_id: str, session: boto3.Session, run: int = 0, sleep: Any = lambda _: None
+) -> FixRun:
+    """One run of a fix in the test account (IAM's settle pause skipped unless ``sleep`` says)."""
+    return FixRun(request_id, session, FIX_ACCOUNT, run=run, sleep=sleep)

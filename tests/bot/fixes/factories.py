@@ -97,7 +97,12 @@ def grant_plan(request_id: str, **changes: Any) -> FixPlan:
         "policy": passrole_policy(),
         "current_inline_policies": {"existing": {"Version": "2012-10-17", "Statement": []}},
     }
-    return FixPlan(**(fields | changes))
+    fields |= changes
+    fields.setdefault(
+        "inline_policies_after",
+        fields["current_inline_policies"] | {fields["policy_name"]: fields["policy"]},
+    )
+    return FixPlan(**fields)
 
 
 def restore_plan() -> FixPlan:

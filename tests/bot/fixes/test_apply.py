@@ -8,19 +8,19 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
+from bot.errors import FixRefused
 from bot.fixes import (
     INSTANCE_PROFILE_KEY,
-    PermanentFixError,
+    PlanInputs,
     apply_fix,
     grant_passrole,
     idempotency_token,
     plan_fix,
     plan_revert,
-    revert,
 )
 from bot.fixes.grant_passrole import IAM_SETTLE_SECONDS
 from bot.models import FixPlan
-from tests.bot.fixes.conftest import EXISTING_POLICY, StubbedSession
+from tests.bot.fixes.conftest import EXISTING_POLICY, StubbedSession, fix_run
 from tests.bot.fixes.factories import (
     ACCOUNT,
     METADATA,
@@ -32,6 +32,7 @@ from tests.bot.fixes.factories import (
 )
 
 REQUEST_ID = "fedcba9876543210fedcba9876543210"
+REVERT_ID = "0123456789abcdef0123456789abcdef"
 ROLE = RESTORE_ROLE.rsplit("/", 1)[-1]
 BOT_POLICY = f"backup-doctor-passrole-{REQUEST_ID[:12]}"
 
@@ -43,7 +44,7 @@ def expect_restore(stub: Stubber, plan: FixPlan, token: str, job_id: str = "rest
 
 @pytest.fixture
 def grant(iam: Any) -> FixPlan:
-    return plan_fix(diagnosis(), grant_remedy(), REQUEST_ID, iam, simulate=False)
+    return plan_fix(PlanInputs(diagnosis(), REQUEST_ID, iam, remedy=grant_remedy(), simulate=False))
 
 
 def test_applying_a_grant_twice_leaves_one_policy_and_one_restore(
@@ -69,11 +70,13 @@ def test_applying_a_grant_twice_leaves_one_policy_and_one_restore(
 
 
 def apply_grant(plan: FixPlan, session: StubbedSession, pauses: list[float]) -> Any:
-    return grant_passrole.apply(plan, REQUEST_ID, session, sleep=pauses.append)
+    return grant_passrole.apply(plan, fix_run(REQUEST_ID, session, sleep=pauses.append))
 
 
 def test_the_grant_is_the_planned_document(iam: Any, grant: FixPlan) -> None:
-    apply_fix(grant.model_copy(update={"restore_params": None}), REQUEST_ID, StubbedSession())
+    apply_fix(
+        grant.model_copy(update={"restore_params": None}), fix_run(REQUEST_ID, StubbedSession())
+    )
 
     stored = iam.get_role_policy(RoleName=ROLE, PolicyName=BOT_POLICY)["PolicyDocument"]
     assert stored == grant.policy
@@ -97,8 +100,8 @@ def test_a_tampered_grant_plan_changes_nothing(
 ) -> None:
     tampered = grant.model_copy(update=changes)
 
-    with pytest.raises(PermanentFixError, match=reason):
-        apply_fix(tampered, REQUEST_ID, StubbedSession())
+    with pytest.raises(FixRefused, match=reason):
+        apply_fix(tampered, fix_run(REQUEST_ID, StubbedSession()))
 
     assert iam.list_role_policies(RoleName=ROLE)["PolicyNames"] == ["existing"]
     assert iam.get_role_policy(RoleName=ROLE, PolicyName="existing")["PolicyDocument"] == (
@@ -124,7 +127,7 @@ def test_restore_without_role_starts_the_restore_without_the_profile(backup: Any
     )
 
     with stub:
-        outcome = apply_fix(plan, REQUEST_ID, StubbedSession(backup=backup))
+        outcome = apply_fix(plan, fix_run(REQUEST_ID, StubbedSession(backup=backup)))
 
     stub.assert_no_pending_responses()
     assert (outcome.restore_job_id, outcome.idempotency_token) == ("restore-2", token)
@@ -136,11 +139,10 @@ def test_a_restore_plan_carrying_the_profile_is_refused(backup: Any) -> None:
     params["Metadata"] = METADATA
     stub = Stubber(backup)
 
-    with stub, pytest.raises(PermanentFixError, match="not a restore without an IAM role"):
+    with stub, pytest.raises(FixRefused, match="not a restore without an IAM role"):
         apply_fix(
             plan.model_copy(update={"restore_params": params}),
-            REQUEST_ID,
-            StubbedSession(backup=backup),
+            fix_run(REQUEST_ID, StubbedSession(backup=backup)),
         )
 
     stub.assert_no_pending_responses()
@@ -155,8 +157,7 @@ def test_only_known_restore_parameters_reach_aws(backup: Any) -> None:
     with stub:
         apply_fix(
             plan.model_copy(update={"restore_params": params}),
-            REQUEST_ID,
-            StubbedSession(backup=backup),
+            fix_run(REQUEST_ID, StubbedSession(backup=backup)),
         )
 
     stub.assert_no_pending_responses()
@@ -177,10 +178,12 @@ def test_tokens_are_the_same_for_a_run_and_new_for_each_retry() -> None:
 
 
 def test_a_revert_removes_exactly_the_bots_policy(iam: Any, grant: FixPlan) -> None:
-    apply_fix(grant.model_copy(update={"restore_params": None}), REQUEST_ID, StubbedSession())
-    undo = plan_revert(grant, iam)
+    apply_fix(
+        grant.model_copy(update={"restore_params": None}), fix_run(REQUEST_ID, StubbedSession())
+    )
+    undo = plan_revert(grant, diagnosis=diagnosis(), request_id=REVERT_ID, iam=iam)
 
-    outcome = revert(undo, StubbedSession())
+    outcome = apply_fix(undo, fix_run(REVERT_ID, StubbedSession()))
 
     assert outcome.policy_removed is True
     assert iam.list_role_policies(RoleName=ROLE)["PolicyNames"] == ["existing"]
@@ -188,11 +191,13 @@ def test_a_revert_removes_exactly_the_bots_policy(iam: Any, grant: FixPlan) -> N
 
 
 def test_reverting_twice_is_fine(iam: Any, grant: FixPlan) -> None:
-    apply_fix(grant.model_copy(update={"restore_params": None}), REQUEST_ID, StubbedSession())
-    undo = plan_revert(grant, iam)
-    revert(undo, StubbedSession())
+    apply_fix(
+        grant.model_copy(update={"restore_params": None}), fix_run(REQUEST_ID, StubbedSession())
+    )
+    undo = plan_revert(grant, diagnosis=diagnosis(), request_id=REVERT_ID, iam=iam)
+    apply_fix(undo, fix_run(REVERT_ID, StubbedSession()))
 
-    again = apply_fix(undo, "another-request", StubbedSession())
+    again = apply_fix(undo, fix_run("another-request", StubbedSession()))
 
     assert again.policy_removed is False
     assert "already removed" in again.summary
@@ -200,17 +205,19 @@ def test_reverting_twice_is_fine(iam: Any, grant: FixPlan) -> None:
 
 
 def test_a_revert_never_removes_a_policy_the_bot_did_not_name(iam: Any, grant: FixPlan) -> None:
-    undo = plan_revert(grant, iam).model_copy(update={"policy_name": "existing"})
+    undo = plan_revert(grant, diagnosis=diagnosis(), request_id=REVERT_ID, iam=iam).model_copy(
+        update={"policy_name": "existing"}
+    )
 
-    with pytest.raises(PermanentFixError, match="Only a policy the bot added"):
-        revert(undo, StubbedSession())
+    with pytest.raises(FixRefused, match="Only a policy the bot added"):
+        apply_fix(undo, fix_run(REVERT_ID, StubbedSession()))
 
     assert iam.list_role_policies(RoleName=ROLE)["PolicyNames"] == ["existing"]
 
 
 def test_only_a_grant_can_be_planned_for_revert(iam: Any) -> None:
-    with pytest.raises(PermanentFixError, match="Only a policy the bot added"):
-        plan_revert(restore_plan(), iam)
+    with pytest.raises(FixRefused, match="Only a finished permission grant"):
+        plan_revert(restore_plan(), diagnosis=diagnosis(), request_id=REVERT_ID, iam=iam)
 
 
 def test_plans_name_the_account_of_the_role(grant: FixPlan) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from bot.fixes import PermanentFixError, RestoreStatus, follow_restore
+from bot.aws.backup import RestoreStatus
+from bot.errors import BackupDoctorError
+from bot.fixes import follow_restore
 from bot.fixes.follow import MAX_DELAY
 
 JOB = "restore-1"
@@ -34,10 +36,10 @@ def test_progress_is_reported_on_change_until_the_job_completes(backup: Any) -> 
         final = follow_restore(backup, JOB, progress.append, 3600, sleep=pauses.append)
 
     stub.assert_no_pending_responses()
-    assert final["status"] == "COMPLETED"
-    assert final["created_resource_arn"] == "arn:aws:ec2:eu-west-1:1:instance/i-1"
-    assert final["timed_out"] is False
-    assert [(p["status"], p["percent_done"]) for p in progress] == [
+    assert final.status == "COMPLETED"
+    assert final.created_resource_arn == "arn:aws:ec2:eu-west-1:1:instance/i-1"
+    assert final.timed_out is False
+    assert [(p.status, p.percent_done) for p in progress] == [
         ("PENDING", None),
         ("RUNNING", "10.00%"),
         ("RUNNING", "60.00%"),
@@ -53,7 +55,7 @@ def test_a_failed_restore_is_returned_with_its_reason(backup: Any) -> None:
     with stub:
         final = follow_restore(backup, JOB, lambda _: None, 3600, sleep=lambda _: None)
 
-    assert (final["status"], final["status_message"]) == (
+    assert (final.status, final.status_message) == (
         "FAILED",
         "You are not authorized to perform this operation.",
     )
@@ -69,8 +71,8 @@ def test_waiting_is_bounded_and_pauses_are_capped(backup: Any) -> None:
         final = follow_restore(backup, JOB, lambda _: None, 300, sleep=pauses.append)
 
     stub.assert_no_pending_responses()
-    assert final["timed_out"] is True
-    assert final["status"] == "RUNNING"
+    assert final.timed_out is True
+    assert final.status == "RUNNING"
     assert sum(pauses) == 300
     assert max(pauses) == MAX_DELAY
     assert pauses == [5, 10, 20, 40, 60, 60, 60, 45]
@@ -85,12 +87,12 @@ def test_throttling_skips_a_poll_instead_of_failing(backup: Any) -> None:
         final = follow_restore(backup, JOB, lambda _: None, 3600, sleep=lambda _: None)
 
     stub.assert_no_pending_responses()
-    assert final["status"] == "COMPLETED"
+    assert final.status == "COMPLETED"
 
 
 def test_a_job_aws_does_not_know_is_a_permanent_error(backup: Any) -> None:
     stub = Stubber(backup)
     stub.add_client_error("describe_restore_job", "ResourceNotFoundException", http_status_code=400)
 
-    with stub, pytest.raises(PermanentFixError, match="no longer exists"):
+    with stub, pytest.raises(BackupDoctorError, match="no longer exists"):
         follow_restore(backup, JOB, lambda _: None, 3600, sleep=lambda _: None)

@@ -8,13 +8,9 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from bot.fixes import (
-    INSTANCE_PROFILE_KEY,
-    PermanentFixError,
-    plan_fix,
-    policy_diff,
-    policy_name_for,
-)
+from bot.errors import FixRefused
+from bot.fixes import INSTANCE_PROFILE_KEY, PlanInputs, plan_fix, policy_diff
+from bot.fixes.grant_passrole import policy_name_for
 from bot.models import Remedy
 from tests.bot.fixes.conftest import EXISTING_POLICY
 from tests.bot.fixes.factories import (
@@ -34,7 +30,9 @@ REQUEST_ID = "0123456789abcdef0123456789abcdef"
 
 
 def test_restore_without_role_drops_only_the_instance_profile(iam: Any) -> None:
-    plan = plan_fix(diagnosis(), no_role_remedy(), REQUEST_ID, iam, simulate=False)
+    plan = plan_fix(
+        PlanInputs(diagnosis(), REQUEST_ID, iam, remedy=no_role_remedy(), simulate=False)
+    )
 
     assert plan.fix == "RESTORE_WITHOUT_IAM_ROLE"
     assert plan.restore_params == {
@@ -59,12 +57,14 @@ def test_restore_without_role_drops_only_the_instance_profile(iam: Any) -> None:
 def test_restore_without_role_needs_a_restore_that_used_an_instance_profile(
     iam: Any, job: Any, reason: str
 ) -> None:
-    with pytest.raises(PermanentFixError, match=reason):
-        plan_fix(diagnosis(job), no_role_remedy(), REQUEST_ID, iam, simulate=False)
+    with pytest.raises(FixRefused, match=reason):
+        plan_fix(
+            PlanInputs(diagnosis(job), REQUEST_ID, iam, remedy=no_role_remedy(), simulate=False)
+        )
 
 
 def test_a_grant_plan_names_its_policy_after_the_request_and_keeps_the_profile(iam: Any) -> None:
-    plan = plan_fix(diagnosis(), grant_remedy(), REQUEST_ID, iam, simulate=False)
+    plan = plan_fix(PlanInputs(diagnosis(), REQUEST_ID, iam, remedy=grant_remedy(), simulate=False))
 
     assert plan.policy_name == "backup-doctor-passrole-0123456789ab"
     assert plan.policy_name == policy_name_for(REQUEST_ID)
@@ -83,14 +83,14 @@ def test_a_grant_plan_without_a_restore_job_only_grants(iam: Any) -> None:
     bare = diagnosis().model_copy(update={"job": None})
     bare = bare.model_copy(update={"input": bare.input.model_copy(update={"region": "eu-west-1"})})
 
-    plan = plan_fix(bare, grant_remedy(), REQUEST_ID, iam, simulate=False)
+    plan = plan_fix(PlanInputs(bare, REQUEST_ID, iam, remedy=grant_remedy(), simulate=False))
 
     assert plan.restore_params is None
     assert plan.region == "eu-west-1"
 
 
 def test_the_diff_shows_the_new_policy_and_leaves_the_others(iam: Any) -> None:
-    plan = plan_fix(diagnosis(), grant_remedy(), REQUEST_ID, iam, simulate=False)
+    plan = plan_fix(PlanInputs(diagnosis(), REQUEST_ID, iam, remedy=grant_remedy(), simulate=False))
 
     diff = policy_diff(plan)
 
@@ -116,16 +116,19 @@ def test_simulation_shows_the_decision_before_and_after_the_grant(iam: Any) -> N
             }
         ],
     }
-    for decision, extra in (("implicitDeny", []), ("allowed", [json.dumps(passrole_policy())])):
+    with_grant = {"PolicyInputList": [json.dumps(passrole_policy())]}
+    for decision, extra in (("implicitDeny", {}), ("allowed", with_grant)):
         stub.add_response(
             "simulate_principal_policy",
             {"EvaluationResults": [{"EvalActionName": "iam:PassRole", "EvalDecision": decision}]},
-            expected | {"PolicyInputList": extra},
+            expected | extra,
         )
     stub.add_response("list_role_policies", {"PolicyNames": []}, {"RoleName": _role()})
 
     with stub:
-        plan = plan_fix(diagnosis(), grant_remedy(), REQUEST_ID, iam, simulate=True)
+        plan = plan_fix(
+            PlanInputs(diagnosis(), REQUEST_ID, iam, remedy=grant_remedy(), simulate=True)
+        )
 
     stub.assert_no_pending_responses()
     assert (plan.simulation_before, plan.simulation_after) == ("implicitDeny", "allowed")
@@ -138,7 +141,9 @@ def test_a_simulation_the_read_role_may_not_run_is_left_out(iam: Any) -> None:
     stub.add_response("list_role_policies", {"PolicyNames": []}, {"RoleName": _role()})
 
     with stub:
-        plan = plan_fix(diagnosis(), grant_remedy(), REQUEST_ID, iam, simulate=True)
+        plan = plan_fix(
+            PlanInputs(diagnosis(), REQUEST_ID, iam, remedy=grant_remedy(), simulate=True)
+        )
 
     stub.assert_no_pending_responses()
     assert (plan.simulation_before, plan.simulation_after) == (None, None)
@@ -176,8 +181,12 @@ def _statement(**changes: Any) -> dict[str, Any]:
     ],
 )
 def test_anything_but_a_narrow_passrole_grant_is_refused(iam: Any, policy: dict[str, Any]) -> None:
-    with pytest.raises(PermanentFixError, match="will not apply this policy"):
-        plan_fix(diagnosis(), grant_remedy(policy=policy), REQUEST_ID, iam, simulate=False)
+    with pytest.raises(FixRefused, match="will not apply this policy"):
+        plan_fix(
+            PlanInputs(
+                diagnosis(), REQUEST_ID, iam, remedy=grant_remedy(policy=policy), simulate=False
+            )
+        )
 
 
 @pytest.mark.parametrize(
@@ -191,8 +200,8 @@ def test_anything_but_a_narrow_passrole_grant_is_refused(iam: Any, policy: dict[
     ids=["no fix", "unknown fix", "manual remedy", "revert is not a remedy"],
 )
 def test_only_catalogue_fixes_can_be_planned(iam: Any, remedy: Remedy) -> None:
-    with pytest.raises(PermanentFixError, match="cannot carry out"):
-        plan_fix(diagnosis(), remedy, REQUEST_ID, iam, simulate=False)
+    with pytest.raises(FixRefused, match="cannot carry out"):
+        plan_fix(PlanInputs(diagnosis(), REQUEST_ID, iam, remedy=remedy, simulate=False))
 
 
 def _role() -> str:

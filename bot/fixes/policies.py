@@ -1,19 +1,16 @@
-"""Reading a role's inline policies, vetting a PassRole grant, and simulating it before approval."""
+"""Vetting the one kind of IAM policy the bot writes, and simulating it before approval."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import unquote
 
-from bot.fixes.errors import FixError, PermanentFixError, aws_errors, error_code
+from bot.aws import iam
+from bot.errors import BackupDoctorError, FixRefused
 
 if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
-    from mypy_boto3_iam.type_defs import ContextEntryTypeDef
 
 logger = logging.getLogger(__name__)
 
@@ -23,35 +20,11 @@ EXACT_OPERATORS: Final = frozenset({"StringEquals", "ArnEquals", "StringEqualsIg
 
 
 def parse_role_arn(role_arn: str) -> tuple[str, str]:
-    """(account id, role name) of a role ARN; ``PermanentFixError`` when it is not one."""
+    """(account id, role name) of a role ARN; ``FixRefused`` when it is not one."""
     match = ROLE_ARN.match(role_arn)
     if not match:
-        raise PermanentFixError(f"{role_arn} is not an IAM role ARN.", "Run the diagnosis again.")
+        raise FixRefused(f"{role_arn} is not an IAM role ARN.", "Run the diagnosis again.")
     return match.group(1), match.group(2)
-
-
-def inline_policies(iam: IAMClient, role_name: str) -> dict[str, dict[str, Any]]:
-    """Every inline policy of the role, by name (ListRolePolicies, then GetRolePolicy each)."""
-    names: list[str] = []
-    with aws_errors(f"list the inline policies of {role_name}"):
-        for page in iam.get_paginator("list_role_policies").paginate(RoleName=role_name):
-            names.extend(page["PolicyNames"])
-    found = {name: inline_policy(iam, role_name, name) for name in names}
-    return {name: doc for name, doc in found.items() if doc is not None}
-
-
-def inline_policy(iam: IAMClient, role_name: str, policy_name: str) -> dict[str, Any] | None:
-    """One inline policy document, or ``None`` when the role has no policy of that name."""
-    try:
-        with aws_errors(f"read the inline policy {policy_name} of {role_name}"):
-            response = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)
-    except PermanentFixError as error:
-        if error_code(error) == "NoSuchEntity":
-            return None
-        raise
-    document: Any = response["PolicyDocument"]
-    # boto3 decodes policy documents itself; other clients hand back the URL-encoded JSON
-    return json.loads(unquote(document)) if isinstance(document, str) else dict(document)
 
 
 def statements(policy: dict[str, Any]) -> list[dict[str, Any]]:
@@ -82,7 +55,7 @@ def check_passrole_policy(policy: dict[str, Any] | None, account_id: str) -> dic
             if not match or match.group(1) != account_id or "*" in resource:
                 problems.append(f"{resource} is not a role of account {account_id}")
     if problems or policy is None:
-        raise PermanentFixError(
+        raise FixRefused(
             f"The bot will not apply this policy: {'; '.join(problems)}.",
             "Only a narrow iam:PassRole grant can be applied; make other changes yourself.",
         )
@@ -90,7 +63,7 @@ def check_passrole_policy(policy: dict[str, Any] | None, account_id: str) -> dic
 
 
 def simulate_grant(
-    iam: IAMClient, role_arn: str, policy: dict[str, Any]
+    iam_client: IAMClient, role_arn: str, policy: dict[str, Any]
 ) -> tuple[str | None, str | None]:
     """SimulatePrincipalPolicy decisions for the grant's actions without and with ``policy``.
 
@@ -99,45 +72,33 @@ def simulate_grant(
     actions = sorted({a for s in statements(policy) for a in _as_list(s.get("Action"))})
     resources = sorted({r for s in statements(policy) for r in _as_list(s.get("Resource"))})
     context = _context(policy)
-    before = _decision(iam, role_arn, actions, resources, context, [])
-    after = _decision(iam, role_arn, actions, resources, context, [json.dumps(policy)])
+    before = _decision(iam_client, role_arn, actions, resources, context, None)
+    after = _decision(iam_client, role_arn, actions, resources, context, policy)
     return before, after
 
 
 def _decision(
-    iam: IAMClient,
+    iam_client: IAMClient,
     role_arn: str,
     actions: list[str],
     resources: list[str],
-    context: Sequence[ContextEntryTypeDef],
-    extra_policies: list[str],
+    context: dict[str, iam.ContextValue],
+    extra_policy: dict[str, Any] | None,
 ) -> str | None:
     try:
-        with aws_errors(f"simulate the policies of {role_arn}"):
-            response = iam.simulate_principal_policy(
-                PolicySourceArn=role_arn,
-                ActionNames=actions,
-                ResourceArns=resources,
-                ContextEntries=context,
-                PolicyInputList=extra_policies,
-            )
-    except FixError:
+        return iam.simulate(iam_client, role_arn, actions, resources, extra_policy, context)
+    except BackupDoctorError:
         logger.warning("policy simulation unavailable for %s", role_arn, exc_info=True)
         return None
-    decisions = [r["EvalDecision"] for r in response["EvaluationResults"]]
-    return next((d for d in decisions if d != "allowed"), "allowed" if decisions else None)
 
 
-def _context(policy: dict[str, Any]) -> list[ContextEntryTypeDef]:
-    entries: dict[str, str] = {}
+def _context(policy: dict[str, Any]) -> dict[str, iam.ContextValue]:
+    entries: dict[str, iam.ContextValue] = {}
     for statement in statements(policy):
         for operator, pairs in (statement.get("Condition") or {}).items():
             if operator in EXACT_OPERATORS:
                 entries |= {key: _as_list(values)[0] for key, values in pairs.items() if values}
-    return [
-        {"ContextKeyName": key, "ContextKeyValues": [value], "ContextKeyType": "string"}
-        for key, value in sorted(entries.items())
-    ]
+    return dict(sorted(entries.items()))
 
 
 def _as_list(value: Any) -> list[str]:

@@ -1,10 +1,11 @@
-"""AWS errors while fixing: retry the transient ones, explain the permanent ones."""
+"""Which AWS failures are worth another attempt (``transient``), and what the others say."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import (
     ClientError,
@@ -16,8 +17,8 @@ from botocore.exceptions import (
 )
 from botocore.stub import Stubber
 
-from bot.fixes import PermanentFixError, TransientFixError, classify
-from bot.fixes.errors import aws_errors, error_code
+from bot.aws.errors import aws_errors, cause_code, map_client_error
+from bot.errors import FixRefused
 
 
 def client_error(code: str, status: int = 400, message: str = "details") -> ClientError:
@@ -25,7 +26,7 @@ def client_error(code: str, status: int = 400, message: str = "details") -> Clie
         "Error": {"Code": code, "Message": message},
         "ResponseMetadata": {"HTTPStatusCode": status},
     }
-    return ClientError(response, "AnyOperation")
+    return ClientError(response, "PutRolePolicy")
 
 
 TRANSIENT = [
@@ -61,46 +62,48 @@ PERMANENT = [
 
 
 @pytest.mark.parametrize("error", TRANSIENT, ids=lambda e: type(e).__name__ + str(e)[:40])
-def test_transient_errors_are_retried(error: Exception) -> None:
-    classified = classify(error, "add the inline policy")
-
-    assert isinstance(classified, TransientFixError)
-    assert "retries on its own" in classified.next_step
+def test_transient_errors_are_worth_another_attempt(error: Exception) -> None:
+    assert map_client_error(error, what="add the inline policy", account=None).transient  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("error", PERMANENT, ids=lambda e: type(e).__name__ + str(e)[:40])
 def test_permanent_errors_stop_with_an_explanation(error: Exception) -> None:
-    classified = classify(error, "add the inline policy")
+    mapped = map_client_error(error, what="add the inline policy", account=None)  # type: ignore[arg-type]
 
-    assert isinstance(classified, PermanentFixError)
-    assert classified.user_message
-    assert classified.next_step
+    assert not mapped.transient
+    assert mapped.user_message
+    assert mapped.next_step
 
 
 @pytest.mark.parametrize(
     ("code", "says"),
     [
-        ("AccessDenied", "The bot's fix role may not add the inline policy."),
         ("MalformedPolicyDocument", "IAM rejected the policy document"),
         ("NoSuchEntity", "no longer exists"),
         ("LimitExceeded", "size limit"),
         ("ValidationException", "rejected the request to add the inline policy as invalid"),
     ],
 )
-def test_permanent_messages_say_what_happened(code: str, says: str) -> None:
-    classified = classify(client_error(code, message="AWS text"), "add the inline policy")
+def test_refusals_say_what_happened(code: str, says: str) -> None:
+    mapped = map_client_error(
+        client_error(code, message="AWS text"), what="add the inline policy", account=None
+    )
 
-    assert says in classified.user_message
-    assert f"AWS said ({code}): AWS text" in classified.user_message
+    assert not mapped.transient
+    assert says in mapped.user_message
+    assert f"AWS said ({code}): AWS text" in mapped.user_message
 
 
-def test_a_real_client_call_is_classified_at_the_boundary(iam: Any) -> None:
+def test_a_real_client_call_is_classified_at_the_boundary() -> None:
+    iam = boto3.client(
+        "iam", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y"
+    )
     stub = Stubber(iam)
     stub.add_client_error("put_role_policy", "MalformedPolicyDocument", "bad", 400)
 
-    with stub, pytest.raises(PermanentFixError) as caught, aws_errors("add the inline policy"):
+    with stub, pytest.raises(FixRefused) as caught, aws_errors("add the inline policy"):
         iam.put_role_policy(RoleName="r", PolicyName="p", PolicyDocument=json.dumps({}))
 
     stub.assert_no_pending_responses()
-    assert error_code(caught.value) == "MalformedPolicyDocument"
+    assert cause_code(caught.value) == "MalformedPolicyDocument"
     assert isinstance(caught.value.__cause__, ClientError)

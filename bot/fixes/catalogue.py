@@ -1,0 +1,73 @@
+"""The fix catalogue: the only changes the bot can make (a job names a request, not an API call).
+
+Each entry comes from its own module (``FIX``); adding a fix is that module plus one line here.
+Tests may ``register`` a fixture fix for the length of a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bot.errors import FixRefused
+from bot.fixes import grant_passrole, restore_without_iam_role, revert_grant
+from bot.fixes.fix import Fix, FixOutcome, FixRun, PlanInputs
+from bot.models import FixPlan
+
+_FIXES: dict[str, Fix] = {
+    fix.id: fix for fix in (restore_without_iam_role.FIX, grant_passrole.FIX, revert_grant.FIX)
+}
+
+
+def fix_for(fix_id: str | None) -> Fix:
+    """The catalogue entry of ``fix_id``; ``FixRefused`` for anything not in the catalogue."""
+    entry = _FIXES.get(fix_id or "")
+    if entry is None:
+        raise FixRefused(f"{fix_id or 'This'} is not a fix the bot can carry out.", _STEPS)
+    return entry
+
+
+def fix_ids() -> frozenset[str]:
+    """Every fix the catalogue holds."""
+    return frozenset(_FIXES)
+
+
+@contextmanager
+def register(fix: Fix) -> Iterator[Fix]:
+    """Add ``fix`` to the catalogue while the block runs (tests: a fixture fix)."""
+    if fix.id in _FIXES:
+        raise ValueError(f"{fix.id} is already in the fix catalogue")
+    _FIXES[fix.id] = fix
+    try:
+        yield fix
+    finally:
+        del _FIXES[fix.id]
+
+
+def plan_fix(inputs: PlanInputs) -> FixPlan:
+    """The plan of the chosen remedy's catalogue fix; ``FixRefused`` when it names none."""
+    remedy = inputs.remedy
+    entry = _FIXES.get(remedy.fix or "") if remedy else None
+    # a fix that undoes an earlier request is planned from that request (plan_revert), never
+    # from a remedy on a card
+    if remedy is None or not remedy.automatic or entry is None or entry.undoes_request:
+        title = remedy.title if remedy else "this"
+        raise FixRefused(f"The bot cannot carry out '{title}' itself.", _STEPS)
+    return entry.plan(inputs)
+
+
+def plan_revert(earlier: FixPlan, **inputs: Any) -> FixPlan:
+    """The plan that undoes ``earlier`` (its entry's ``revert_with``); ``FixRefused`` if none."""
+    reverter = fix_for(earlier.fix).revert_with
+    if reverter is None:
+        raise FixRefused("Only a finished permission grant can be reverted.", _STEPS)
+    return fix_for(reverter).plan(PlanInputs(earlier=earlier, **inputs))
+
+
+def apply_fix(plan: FixPlan, run: FixRun) -> FixOutcome:
+    """Apply an approved plan with its catalogue fix (``run.run``: retries after a failure)."""
+    return fix_for(plan.fix).apply(plan, run)
+
+
+_STEPS = "Follow the remedy's steps."
