@@ -28,6 +28,7 @@ from werkzeug.wrappers import Request, Response
 
 from bot.redis_server import RedisEndpoint, start_embedded
 from tests.support.aws_standin import StandinProcess, start_standin_process
+from tests.support.decoded_messages import passrole_denial
 from tests.support.moto_server import MotoProcess, free_port, start_moto_process
 from tests.support.slack_requests import SIGNING_SECRET
 from tests.support.slack_standin import SlackStandin
@@ -46,21 +47,12 @@ _USER = re.compile(r"<@(\w+)>")
 
 def decoded_message(account: str) -> dict[str, Any]:
     """A realistic decoded PassRole denial of AWS Backup in ``account``."""
-    return {
-        "allowed": False,
-        "explicitDeny": False,
-        "matchedStatements": {"items": []},
-        "failures": {"items": []},
-        "context": {
-            "principal": {
-                "id": "AROAEXAMPLEID:AWSBackup",
-                "arn": f"arn:aws:sts::{account}:assumed-role/AWSBackupDefaultServiceRole/AWSBackup",
-            },
-            "action": "iam:PassRole",
-            "resource": f"arn:aws:iam::{account}:role/RestoreTargetRole",
-            "conditions": {"items": []},
-        },
-    }
+    return passrole_denial(
+        account=account,
+        role_id="AROAEXAMPLEID",
+        session="AWSBackup",
+        passed_role=f"arn:aws:iam::{account}:role/RestoreTargetRole",
+    )
 
 
 def new_blob() -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.support.decoded_messages import passrole_denial
 
 SCP = (
     "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You are "
@@ -20,22 +21,14 @@ SCP = (
 DECODED = json.dumps(
     {
         "DecodedMessage": json.dumps(
-            {
-                "allowed": False,
-                "explicitDeny": False,
-                "matchedStatements": {"items": []},
-                "failures": {"items": []},
-                "context": {
-                    "principal": {
-                        "id": "AIDA",
-                        "name": "scalr",
-                        "arn": "arn:aws:iam::123456789012:user/scalr",
-                    },
-                    "action": "iam:PassRole",
-                    "resource": "arn:aws:iam::123456789012:role/foo-bar-ec2-role",
-                    "conditions": {"items": []},
+            passrole_denial(
+                principal={
+                    "id": "AIDA",
+                    "name": "scalr",
+                    "arn": "arn:aws:iam::123456789012:user/scalr",
                 },
-            }
+                passed_role="arn:aws:iam::123456789012:role/foo-bar-ec2-role",
+            )
         )
     }
 )

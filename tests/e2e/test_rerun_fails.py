@@ -10,6 +10,7 @@ from bot import slack_ids
 from tests.e2e import world
 from tests.e2e.conftest import APPROVER, REQUESTER, Aws
 from tests.e2e.slack import SlackDriver
+from tests.support.decoded_messages import implicit_denial
 
 pytestmark = pytest.mark.e2e
 
@@ -18,21 +19,7 @@ KEY_ARN = f"arn:aws:kms:us-east-1:{world.ACCOUNT}:key/0f1e2d3c-4b5a-6978-8a9b-0c
 
 def kms_denial(role: str) -> dict[str, object]:
     """What STS decodes the re-run's new message to: the restore role may not use the EBS key."""
-    return {
-        "allowed": False,
-        "explicitDeny": False,
-        "matchedStatements": {"items": []},
-        "failures": {"items": []},
-        "context": {
-            "principal": {
-                "id": f"AROAEXAMPLE:AWSBackup-{role}",
-                "arn": f"arn:aws:sts::{world.ACCOUNT}:assumed-role/{role}/AWSBackup-{role}",
-            },
-            "action": "kms:CreateGrant",
-            "resource": KEY_ARN,
-            "conditions": {"items": []},
-        },
-    }
+    return implicit_denial("kms:CreateGrant", KEY_ARN, account=world.ACCOUNT, restore_role=role)
 
 
 def test_a_rerun_that_fails_again_is_reported_with_a_retry_and_a_new_diagnosis(

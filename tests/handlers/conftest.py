@@ -22,6 +22,7 @@ from bot.config import Settings, load_bot_config
 from bot.web import create_web_app
 from tests.support import aws_standin_testkit
 from tests.support.aws_standin import AwsStandin
+from tests.support.decoded_messages import passrole_denial
 from tests.support.moto_server import MotoThread, reset_moto, start_moto_thread
 from tests.support.slack_requests import SIGNING_SECRET
 from tests.support.slack_standin import SlackStandin
@@ -35,24 +36,13 @@ BLOB = "".join(_ALPHABET[(i * 7919 + i // 3) % 64] for i in range(720))  # blob-
 RESTORE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole"
 INSTANCE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/AmazonSSMRoleForInstancesQuickSetup"
 
-DECODED = {
-    "allowed": False,
-    "explicitDeny": False,
-    "matchedStatements": {"items": []},
-    "failures": {"items": []},
-    "context": {
-        "principal": {
-            "id": "AROAAAAAAAAAA:AWSBackup-AWSBackupDefaultServiceRole",
-            "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSBackupDefaultServiceRole/"
-            "AWSBackup-AWSBackupDefaultServiceRole",
-        },
-        "action": "iam:PassRole",
-        "resource": INSTANCE_ROLE,
-        "conditions": {
-            "items": [{"key": "aws:Region", "values": {"items": [{"value": "us-east-1"}]}}]
-        },
-    },
-}
+DECODED = passrole_denial(
+    account=ACCOUNT,
+    restore_role=RESTORE_ROLE,
+    role_id="AROAAAAAAAAAA",
+    passed_role=INSTANCE_ROLE,
+    conditions={"aws:Region": "us-east-1"},
+)
 
 CONFIG = f"""
 accounts:

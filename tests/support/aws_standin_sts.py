@@ -14,6 +14,7 @@ import re
 import secrets
 from typing import Any
 
+from tests.support import decoded_messages
 from tests.support.aws_standin_state import Blob, StandinState
 from tests.support.aws_standin_wire import AwsError, Call, WireResponse, success_response
 
@@ -64,28 +65,13 @@ def passrole_denial(
 ) -> dict[str, Any]:
     """The decoded message of an AWS Backup restore whose role may not pass ``passed_role_arn``.
 
-    Shaped like the real implicit-deny messages in ``shared/samples``: no matched statements, the
-    principal is the restore role's ``AWSBackup-<RoleName>`` session.
+    The shared full-shape denial (``tests.support.decoded_messages``): the principal is the
+    restore role's ``AWSBackup-<RoleName>`` session, the conditions the call's region and account.
     """
-    role_name = restore_role_arn.rsplit("/", 1)[-1]
-    session = f"AWSBackup-{role_name}"
-    return {
-        "allowed": False,
-        "explicitDeny": False,
-        "matchedStatements": {"items": []},
-        "failures": {"items": []},
-        "context": {
-            "principal": {
-                "id": f"{role_id}:{session}",
-                "arn": f"arn:aws:sts::{account}:assumed-role/{role_name}/{session}",
-            },
-            "action": "iam:PassRole",
-            "resource": passed_role_arn,
-            "conditions": {
-                "items": [
-                    {"key": "aws:Region", "values": {"items": [{"value": region}]}},
-                    {"key": "aws:Account", "values": {"items": [{"value": account}]}},
-                ]
-            },
-        },
-    }
+    return decoded_messages.passrole_denial(
+        account=account,
+        restore_role=restore_role_arn,
+        role_id=role_id,
+        passed_role=passed_role_arn,
+        conditions={"aws:Region": region, "aws:Account": account},
+    )

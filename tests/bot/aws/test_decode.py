@@ -24,20 +24,14 @@ from bot.errors import (
     MessageInvalid,
 )
 from tests.bot.aws.conftest import DEV, PROD, TEST, CallLog
+from tests.support.decoded_messages import passrole_denial
 
 BLOB = "AbCd-_" * 80
-DECODED = {
-    "allowed": False,
-    "explicitDeny": False,
-    "matchedStatements": {"items": []},
-    "failures": {"items": []},
-    "context": {
-        "principal": {"id": "AROAEXAMPLE:AWSBackup-Restore", "arn": "arn:aws:sts::111111111111:x"},
-        "action": "iam:PassRole",
-        "resource": "arn:aws:iam::111111111111:role/app-instance-role",
-        "conditions": {"items": []},
-    },
-}
+DECODED = passrole_denial(
+    account=PROD.id,
+    restore_role="Restore",
+    passed_role=f"arn:aws:iam::{PROD.id}:role/app-instance-role",
+)
 TTL = 600
 
 

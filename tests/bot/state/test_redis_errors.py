@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from bot.errors import StateUnavailable
 from bot.state import RequestStore, claim_once, request_fix
-from tests.bot.fixes.factories import Clock, diagnosis, grant_plan
-
-
-@pytest.fixture
-def dead_redis() -> Iterator[redis.Redis]:
-    """A client pointed at a port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    client = redis.Redis(port=port, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 1))
-    yield client
-    client.close()
-
+from tests.bot.fixes.factories import diagnosis, grant_plan
+from tests.bot.state.conftest import TIMEOUT, TTL, new_request
 
 OPERATIONS: dict[str, Callable[[RequestStore], Any]] = {
     "create": lambda s: s.create(diagnosis(), "C1", "1.1", "U1", "111122223333", "eu-west-1"),
@@ -41,7 +27,7 @@ OPERATIONS: dict[str, Callable[[RequestStore], Any]] = {
 def test_an_unreachable_redis_is_state_unavailable(
     dead_redis: redis.Redis, operation: Callable[[RequestStore], Any]
 ) -> None:
-    store = RequestStore(dead_redis, "bd", 86400, 3600.0)
+    store = RequestStore(dead_redis, "bd", TTL, TIMEOUT)
 
     with pytest.raises(StateUnavailable, match="Redis is unreachable: nothing was changed"):
         operation(store)
@@ -55,10 +41,9 @@ def test_claim_once_with_an_unreachable_redis_is_state_unavailable(
 
 
 def test_a_transition_redis_refuses_leaves_the_request_untouched(
-    redis_client: redis.Redis, redis_prefix: str
+    store: RequestStore, redis_client: redis.Redis, redis_prefix: str
 ) -> None:
-    store = RequestStore(redis_client, redis_prefix, 86400, 3600.0, clock=Clock())
-    request = store.create(diagnosis(), "C1", "1.1", "U1", "111122223333", "eu-west-1")
+    request = new_request(store, requester="U1")
     redis_client.delete(store.audit_stream)
     redis_client.set(store.audit_stream, "not a stream")  # the audit append will fail
 

@@ -6,28 +6,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import redis
 
 from bot.errors import StaleAction
-from bot.state import Request, RequestMoved, RequestStore, approve, request_fix
-from tests.bot.fixes.factories import Clock, diagnosis, grant_plan
+from bot.state import Request, RequestMoved, RequestStore, approve
+from tests.bot.state.conftest import allow_anyone
 
 APPROVERS = [f"U{n:02d}" for n in range(20)]
-
-
-def allow_anyone(request: Request, approver: str) -> None:
-    """Every approver is valid here; the policy has its own tests."""
-
-
-@pytest.fixture
-def store(redis_client: redis.Redis, redis_prefix: str) -> RequestStore:
-    return RequestStore(redis_client, redis_prefix, 86400, 3600.0, clock=Clock())
-
-
-@pytest.fixture
-def requested(store: RequestStore) -> Request:
-    request = store.create(diagnosis(), "C1", "1.1", "U_ASKER", "111122223333", "eu-west-1")
-    return request_fix(store, request.id, "U_ASKER", grant_plan(request.id))
 
 
 def test_twenty_approvers_at_once_exactly_one_wins_and_the_rest_learn_who(

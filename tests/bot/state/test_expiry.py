@@ -6,33 +6,13 @@ import pytest
 import redis
 
 from bot.errors import StaleAction
-from bot.state import Request, RequestStore, approve, deny, request_fix
-from tests.bot.fixes.factories import Clock, diagnosis, grant_plan
-
-TIMEOUT = 3600.0
-
-
-def allow_anyone(request: Request, approver: str) -> None:
-    """Every approver is valid here; the policy has its own tests."""
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(redis_client: redis.Redis, redis_prefix: str, clock: Clock) -> RequestStore:
-    return RequestStore(redis_client, redis_prefix, 86400, TIMEOUT, clock=clock)
-
-
-def requested(store: RequestStore) -> Request:
-    request = store.create(diagnosis(), "C1", "1.1", "U_ASKER", "111122223333", "eu-west-1")
-    return request_fix(store, request.id, "U_ASKER", grant_plan(request.id))
+from bot.state import RequestStore, approve, deny
+from tests.bot.fixes.factories import Clock
+from tests.bot.state.conftest import TIMEOUT, allow_anyone, fix_requested
 
 
 def test_approving_just_before_the_timeout_works(store: RequestStore, clock: Clock) -> None:
-    request = requested(store)
+    request = fix_requested(store)
     clock.advance(TIMEOUT - 1)
 
     assert approve(store, allow_anyone, request.id, "U_BOSS").state == "APPROVED"
@@ -42,7 +22,7 @@ def test_approving_just_before_the_timeout_works(store: RequestStore, clock: Clo
 def test_deciding_after_the_timeout_expires_the_request(
     store: RequestStore, clock: Clock, decide: object
 ) -> None:
-    request = requested(store)
+    request = fix_requested(store)
     clock.advance(TIMEOUT)
 
     with pytest.raises(StaleAction, match="expired") as caught:
@@ -58,10 +38,10 @@ def test_deciding_after_the_timeout_expires_the_request(
 def test_the_sweep_expires_only_requests_past_the_timeout(
     store: RequestStore, clock: Clock
 ) -> None:
-    old = requested(store)
+    old = fix_requested(store)
     clock.advance(TIMEOUT / 2)
-    young = requested(store)
-    decided = requested(store)
+    young = fix_requested(store)
+    decided = fix_requested(store)
     approve(store, allow_anyone, decided.id, "U_BOSS")
     clock.advance(TIMEOUT / 2 + 1)
 
@@ -76,7 +56,7 @@ def test_the_sweep_expires_only_requests_past_the_timeout(
 def test_the_sweep_skips_and_forgets_requests_whose_key_is_gone(
     store: RequestStore, clock: Clock, redis_client: redis.Redis, redis_prefix: str
 ) -> None:
-    gone = requested(store)
+    gone = fix_requested(store)
     redis_client.delete(store.key(gone.id))
     clock.advance(TIMEOUT + 1)
 
@@ -85,7 +65,7 @@ def test_the_sweep_skips_and_forgets_requests_whose_key_is_gone(
 
 
 def test_expiring_a_request_early_is_refused(store: RequestStore, clock: Clock) -> None:
-    request = requested(store)
+    request = fix_requested(store)
 
     with pytest.raises(StaleAction, match="still waiting"):
         store.transition(request.id, ["FIX_REQUESTED"], "EXPIRED", "system")

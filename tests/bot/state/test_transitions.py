@@ -11,7 +11,6 @@ from bot.errors import NotAllowed, StaleAction
 from bot.models import RequestState
 from bot.state import (
     TRANSITIONS,
-    Request,
     RequestMoved,
     RequestStore,
     approve,
@@ -19,9 +18,15 @@ from bot.state import (
     request_fix,
     start_revert,
 )
-from tests.bot.fixes.factories import Clock, diagnosis, grant_plan
+from tests.bot.fixes.factories import Clock, grant_plan
+from tests.bot.state.conftest import (
+    TIMEOUT,
+    new_request,
+    refuse_everyone,
+    request_in,
+    step,
+)
 
-TIMEOUT = 3600.0
 ALLOWED = [(a, b) for a, targets in TRANSITIONS.items() for b in sorted(targets)]
 ALL_STATES: list[RequestState] = list(TRANSITIONS)
 FORBIDDEN = [
@@ -32,68 +37,13 @@ FORBIDDEN = [
 STALE = [(current, a, b) for current in ALL_STATES for a, b in ALLOWED if a != current]
 
 
-def allow_anyone(request: Request, approver: str) -> None:
-    """An approval check that lets everyone through (the policy has its own tests)."""
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(redis_client: redis.Redis, redis_prefix: str, clock: Clock) -> RequestStore:
-    return RequestStore(redis_client, redis_prefix, 86400, TIMEOUT, clock=clock)
-
-
-def new_request(store: RequestStore) -> Request:
-    return store.create(
-        diagnosis(), "C1", "1700000000.000100", "U_ASKER", "111122223333", "eu-west-1"
-    )
-
-
-def request_in(store: RequestStore, clock: Clock, state: RequestState) -> Request:
-    """A request brought to ``state`` the way the bot does it."""
-    request = new_request(store)
-    path: dict[RequestState, list[RequestState]] = {
-        "DIAGNOSED": [],
-        "FIX_REQUESTED": ["FIX_REQUESTED"],
-        "APPROVED": ["FIX_REQUESTED", "APPROVED"],
-        "DENIED": ["FIX_REQUESTED", "DENIED"],
-        "EXPIRED": ["FIX_REQUESTED", "EXPIRED"],
-        "QUEUED": ["FIX_REQUESTED", "APPROVED", "QUEUED"],
-        "RUNNING": ["FIX_REQUESTED", "APPROVED", "QUEUED", "RUNNING"],
-        "SUCCEEDED": ["FIX_REQUESTED", "APPROVED", "QUEUED", "RUNNING", "SUCCEEDED"],
-        "FAILED": ["FIX_REQUESTED", "APPROVED", "QUEUED", "RUNNING", "FAILED"],
-        "REVERTED": ["FIX_REQUESTED", "APPROVED", "QUEUED", "RUNNING", "SUCCEEDED", "REVERTED"],
-    }
-    for step in path[state]:
-        request = _step(store, clock, request, step)
-    assert request.state == state
-    return request
-
-
-def _step(store: RequestStore, clock: Clock, request: Request, to: RequestState) -> Request:
-    if to == "FIX_REQUESTED":
-        return request_fix(store, request.id, "U_ASKER", grant_plan(request.id), "grant-passrole")
-    if to == "APPROVED":
-        return approve(store, allow_anyone, request.id, "U_BOSS")
-    if to == "DENIED":
-        return deny(store, allow_anyone, request.id, "U_BOSS")
-    if to == "EXPIRED":
-        clock.advance(TIMEOUT + 1)
-        assert store.expire_stale() == [request.id]
-        return store.get(request.id)
-    return store.transition(request.id, [request.state], to, "worker")
-
-
 @pytest.mark.parametrize(("from_state", "to_state"), ALLOWED)
 def test_every_allowed_transition_moves_the_request_and_records_it(
     store: RequestStore, clock: Clock, from_state: RequestState, to_state: RequestState
 ) -> None:
     request = request_in(store, clock, from_state)
 
-    moved = _step(store, clock, request, to_state)
+    moved = step(store, clock, request, to_state)
 
     assert moved.state == to_state
     assert store.get(request.id).state == to_state
@@ -272,10 +222,6 @@ def test_who_asked_and_when_are_recorded_even_by_a_bare_transition(
     assert moved.fix_requested_by == "U_OTHER"
     assert moved.requested_at is not None
     assert redis_client.zscore(f"{redis_prefix}:pending", request.id) == pytest.approx(clock.now)
-
-
-def refuse_everyone(request: Request, approver: str) -> None:
-    raise NotAllowed("no")
 
 
 def test_the_asker_may_withdraw_but_others_need_the_approval_check(

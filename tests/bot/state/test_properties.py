@@ -3,22 +3,15 @@ audit trail lists exactly the moves that happened."""
 
 from __future__ import annotations
 
-import pytest
-import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import StaleAction
 from bot.models import RequestState
 from bot.state import TRANSITIONS, RequestStore
-from tests.bot.fixes.factories import Clock, diagnosis
+from tests.bot.state.conftest import new_request
 
 MOVES = [(a, b) for a, targets in TRANSITIONS.items() for b in sorted(targets) if b != "EXPIRED"]
-
-
-@pytest.fixture
-def store(redis_client: redis.Redis, redis_prefix: str) -> RequestStore:
-    return RequestStore(redis_client, redis_prefix, 86400, 3600.0, clock=Clock())
 
 
 @settings(
@@ -28,7 +21,7 @@ def store(redis_client: redis.Redis, redis_prefix: str) -> RequestStore:
 def test_the_store_follows_the_state_machine(
     store: RequestStore, attempts: list[tuple[RequestState, RequestState]]
 ) -> None:
-    request = store.create(diagnosis(), "C1", "1.1", "U1", "111122223333", "eu-west-1")
+    request = new_request(store, requester="U1")
     state: RequestState = "DIAGNOSED"
     made = [("", "DIAGNOSED")]
     for from_state, to_state in attempts:
