@@ -102,14 +102,14 @@ def _run_all(settings: Settings, config: BotConfig, endpoint: RedisEndpoint) -> 
 
 
 def _serve_http(settings: Settings, config: BotConfig, redis_url: str) -> int:
-    from bot.app import build_services
     from bot.observability.metrics import reset_multiprocess_dir
     from bot.web import GunicornServer, create_web_app, gunicorn_options
+    from bot.wiring import build_web
 
     reset_multiprocess_dir()  # gunicorn workers share one metrics directory; start it clean
     logger.info("HTTP mode: POST /slack/events on port %s", settings.port)
     GunicornServer(
-        lambda: create_web_app(build_services(settings, config, redis_url)),
+        lambda: create_web_app(build_web(settings, config, redis_url)),
         gunicorn_options(settings),
     ).run()
     return 0
@@ -118,10 +118,11 @@ def _serve_http(settings: Settings, config: BotConfig, redis_url: str) -> int:
 def _serve_socket(settings: Settings, config: BotConfig, redis_url: str) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import build_services, create_app
+    from bot.app import create_app
+    from bot.wiring import build_web
 
     assert settings.slack_app_token is not None
-    services = build_services(settings, config, redis_url)
+    services = build_web(settings, config, redis_url)
     app = create_app(services, socket_mode=True)
     logger.info("Socket Mode: connecting to Slack (no public URL needed)")
     SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]

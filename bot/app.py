@@ -1,79 +1,18 @@
-"""The composition root: builds every client once and wires the Bolt app's listeners.
+"""The composition root: the Bolt app with every listener registered on it.
 
-Nothing here runs at import time; ``python -m bot`` (web, socket, worker) and the tests call
-``build_services`` and ``create_app``.
+The services come from ``bot.wiring.build_web``; nothing here runs at import time.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-import redis
 from slack_bolt import App
-from slack_sdk import WebClient
 
-from bot.config import BotConfig, Settings
-from bot.conversation import Conversation
-from bot.fix_flow import FixFlow
-from bot.jobs import enqueue_fix
-from bot.queues import fix_queue
-from bot.runtime import ReadSide, build_core
-from bot.state import Request, RequestStore
-from bot.work import WorkPool
+from bot.wiring import Services
+from handlers import register_all
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Services:
-    """Everything listeners and jobs use, built once per process."""
-
-    settings: Settings
-    config: BotConfig
-    redis: redis.Redis
-    slack: WebClient
-    work: WorkPool
-    read: ReadSide
-    store: RequestStore
-    conversation: Conversation
-    fix_flow: FixFlow
-
-    @property
-    def prefix(self) -> str:
-        """Prefix of every Redis key and queue name."""
-        return self.settings.redis_prefix
-
-    def redis_ready(self) -> bool:
-        """Whether Redis answers a PING now."""
-        try:
-            return bool(self.redis.ping())
-        except redis.RedisError:
-            return False
-
-
-def build_services(settings: Settings, config: BotConfig, redis_url: str) -> Services:
-    """Build the process's clients (Redis, Slack, AWS read side) and the services over them."""
-    core = build_core(settings, config, redis_url)
-    queue = fix_queue(core.redis, settings.redis_prefix)
-
-    def enqueue(request: Request, actor: str) -> None:
-        enqueue_fix(core.store, queue, request, actor)
-
-    fix_flow = FixFlow(
-        config, core.store, core.policy, core.read.sessions, core.replies, core.slack, enqueue
-    )
-    return Services(
-        settings=settings,
-        config=config,
-        redis=core.redis,
-        slack=core.slack,
-        work=WorkPool(settings.work_threads),
-        read=core.read,
-        store=core.store,
-        conversation=core.conversation,
-        fix_flow=fix_flow,
-    )
 
 
 def create_app(services: Services, *, socket_mode: bool = False) -> App:
@@ -83,8 +22,6 @@ def create_app(services: Services, *, socket_mode: bool = False) -> App:
     acks never wait behind slow work. Socket Mode connections are not signed, so request
     verification is only on for HTTP.
     """
-    from handlers import register_all
-
     settings = services.settings
     secret = settings.slack_signing_secret
     bolt_logger = logging.getLogger("slack_bolt")

@@ -82,7 +82,7 @@ def _offline(parsed: ParsedInput) -> Diagnosis:
 
 
 def _online(parsed: ParsedInput) -> Diagnosis:
-    from bot.runtime import build_pipeline_from_environment
+    from bot.wiring import build_pipeline_from_environment
 
     return build_pipeline_from_environment().diagnose_parsed(parsed)
 

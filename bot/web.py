@@ -14,8 +14,9 @@ from flask import Flask, Response, request
 from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.flask import SlackRequestHandler
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.config import Settings
+from bot.wiring import Services
 
 logger = logging.getLogger(__name__)
 

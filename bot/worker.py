@@ -42,11 +42,11 @@ IDLE_POLL_SECONDS = 1
 def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
     """Work the fix queue until SIGTERM/SIGINT; return the exit status."""
     from bot import jobs
-    from bot.runtime import build_worker_context
+    from bot.wiring import build_worker
 
     startup = StartupSignals()
     startup.exit_on_signal()  # nothing has been taken from the queue yet: stop right away
-    context = build_worker_context(settings, config, redis_url)
+    context = build_worker(settings, config, redis_url)
     jobs.install(context)
     queue = fix_queue(context.rq_redis, settings.redis_prefix)
     worker = FixWorker(

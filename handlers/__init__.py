@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.app import Services
+from bot.wiring import Services
 from handlers import (
     app_errors,
     approve_fix,

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from bot.app import Services
+from bot.wiring import Services
 
 logger = logging.getLogger(__name__)
 

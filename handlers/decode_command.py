@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import blocks, slack_ids
-from bot.app import Services
 from bot.observability.metrics import COMMANDS
 from bot.replies import Origin
+from bot.wiring import Services
 
 HELP_WORDS = {"help", "-h", "--help", "?"}
 

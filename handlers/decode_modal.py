@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import slack_ids
-from bot.app import Services
 from bot.observability.metrics import COMMANDS
 from bot.replies import Origin
+from bot.wiring import Services
 
 
 def _selected(values: dict[str, Any], block: str, action: str) -> str | None:

@@ -13,9 +13,9 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from bot.app import Services
 from bot.errors import StateUnavailable
 from bot.state import claim_once
+from bot.wiring import Services
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import slack_ids
-from bot.app import Services
 from bot.observability.metrics import COMMANDS
 from bot.replies import Origin
+from bot.wiring import Services
 
 
 def message_text(message: dict[str, Any]) -> str:

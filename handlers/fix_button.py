@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.app import Services
 from bot.replies import Origin
+from bot.wiring import Services
 
 Step = Callable[[str, str, Origin], None]
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from bot.app import Services
 from bot.observability.logs import bind_request_id
+from bot.wiring import Services
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import slack_ids
-from bot.app import Services
+from bot.wiring import Services
 from handlers.fix_button import register_button
 
 

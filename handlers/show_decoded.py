@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import slack_ids
-from bot.app import Services
+from bot.wiring import Services
 
 
 def register(app: App, services: Services) -> None:

@@ -1,6 +1,6 @@
 """AWS calls per decode and per job lookup, counted by the AWS stand-in (in this process).
 
-Uses ``bot.runtime.build_read_side`` exactly as the web process builds it, against the stand-in.
+Uses ``bot.wiring.build_read_side`` exactly as the web process builds it, against the stand-in.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import redis
 
 from bot.config import load_bot_config
 from bot.models import JobRef
-from bot.runtime import build_read_side
+from bot.wiring import build_read_side
 from tests.bench.env import ACCOUNTS, REGIONS, BenchEnv, new_blob
 
 DECODE = "sts:DecodeAuthorizationMessage"

@@ -30,9 +30,9 @@ from bot.approvals import ApprovalPolicy
 from bot.config import load_bot_config
 from bot.fixes import INSTANCE_PROFILE_KEY, PlanInputs, plan_fix
 from bot.fixes.follow import FIRST_DELAY
-from bot.runtime import build_read_side
 from bot.slack_directory import SlackUserDirectory
 from bot.state import Request, RequestStore, approve, request_fix
+from bot.wiring import build_read_side
 from tests.bench.env import ACCOUNTS, CHANNEL, REGIONS, BenchEnv, new_blob
 from tests.bench.stats import percentile
 from tests.support.aws_standin_backup import BACKUP_NOT_AUTHORIZED

@@ -37,9 +37,9 @@ from bot.models import FixPlan, Remedy
 from bot.queues import fix_queue
 from bot.recovery import recover_orphans
 from bot.replies import Replies
-from bot.runtime import build_read_side
 from bot.state import Request, RequestMoved, RequestStore, approve, request_fix
 from bot.state.request import TRANSITIONS
+from bot.wiring import build_read_side
 from tests.bot.fixes.factories import ACCOUNT, REGION, diagnosis, grant_plan
 from tests.support.slack_standin import SlackStandin
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from bot.app import Services, build_services
 from bot.config import Settings, load_bot_config
 from bot.web import create_web_app
+from bot.wiring import Services, build_web
 from tests.support import aws_standin_testkit
 from tests.support.aws_standin import AwsStandin
 from tests.support.decoded_messages import passrole_denial
@@ -122,7 +122,7 @@ def bot(
         config_file=config_file,
         work_threads=4,
     )
-    services = build_services(settings, load_bot_config(config_file), redis_url)
+    services = build_web(settings, load_bot_config(config_file), redis_url)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, create_web_app(services), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

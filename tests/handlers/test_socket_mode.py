@@ -17,8 +17,9 @@ import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from websockets.sync.server import Server, ServerConnection, serve
 
-from bot.app import build_services, create_app
+from bot.app import create_app
 from bot.config import Settings, load_bot_config
+from bot.wiring import build_web
 from tests.handlers.conftest import BLOB, CHANNEL, CONFIG, REQUESTER
 from tests.support.aws_standin import AwsStandin
 from tests.support.slack_standin import SlackStandin
@@ -64,7 +65,7 @@ def socket_bot(
         redis_prefix=redis_prefix,
         config_file=config_file,
     )
-    services = build_services(settings, load_bot_config(config_file), redis_url)
+    services = build_web(settings, load_bot_config(config_file), redis_url)
     handler = SocketModeHandler(create_app(services, socket_mode=True), "xapp-test-token")
     handler.connect()  # type: ignore[no-untyped-call]
     yield fake

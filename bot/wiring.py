@@ -1,6 +1,11 @@
-"""Builders shared by the web app, the worker and the CLI: the read side of AWS and the pipeline.
+"""The one wiring module: what each process builds, once, and nothing at import time.
 
-Kept apart from ``bot/app.py`` so the worker and the CLI do not import Slack's Bolt app.
+Three builders, one per kind of process:
+- ``build_read_side``: read-only AWS access and the pipeline. No Slack: the CLI uses it.
+- ``build_web``: the web process's ``Services`` (the handlers get them as an argument).
+- ``build_worker``: the worker's ``WorkerContext`` (rq jobs take ids and read it).
+Slack and the fix flow are imported inside the builders that need them, so a terminal that only
+decodes never loads the Slack SDK. ``bot/app.py`` then registers the handlers on a Bolt app.
 """
 
 from __future__ import annotations
@@ -10,29 +15,25 @@ from typing import TYPE_CHECKING
 
 import boto3
 import redis
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
-from bot.approvals import ApprovalPolicy
 from bot.aws.calls import CallHook
 from bot.aws.decode import Decoder
 from bot.aws.jobs import JobFinder
 from bot.aws.sessions import ReadSessions
 from bot.config import BotConfig, ConfigError, Settings, load_bot_config
-from bot.conversation import Conversation
 from bot.errors import AccountUnknown
-from bot.observability.metrics import record_aws_call
 from bot.pipeline import Pipeline
-from bot.replies import Replies
-from bot.slack_directory import SlackUserDirectory
 from bot.state import RequestStore
 
 if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from bot.approvals import ApprovalPolicy
+    from bot.conversation import Conversation
+    from bot.fix_flow import FixFlow
     from bot.jobs import WorkerContext
+    from bot.replies import Replies
+    from bot.work import WorkPool
 
 
 @dataclass
@@ -82,6 +83,13 @@ def build_pipeline_from_environment() -> Pipeline:
 
 def build_slack_client(settings: Settings) -> WebClient:
     """A Web API client that retries 429 (honouring Retry-After), 5xx and dropped connections."""
+    from slack_sdk import WebClient
+    from slack_sdk.http_retry.builtin_handlers import (
+        ConnectionErrorRetryHandler,
+        RateLimitErrorRetryHandler,
+        ServerErrorRetryHandler,
+    )
+
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
     client.retry_handlers.extend(
@@ -106,8 +114,35 @@ def build_redis(url: str) -> redis.Redis:
 
 
 @dataclass
-class Core:
-    """What the web and the worker processes both build: clients and the services over them."""
+class Services:
+    """What the web process's listeners use, built once per process (``build_web``)."""
+
+    settings: Settings
+    config: BotConfig
+    redis: redis.Redis
+    slack: WebClient
+    work: WorkPool
+    read: ReadSide
+    store: RequestStore
+    conversation: Conversation
+    fix_flow: FixFlow
+
+    @property
+    def prefix(self) -> str:
+        """Prefix of every Redis key and queue name."""
+        return self.settings.redis_prefix
+
+    def redis_ready(self) -> bool:
+        """Whether Redis answers a PING now."""
+        try:
+            return bool(self.redis.ping())
+        except redis.RedisError:
+            return False
+
+
+@dataclass
+class _Shared:
+    """What the web and the worker both build over Redis, Slack and the read side."""
 
     redis: redis.Redis
     slack: WebClient
@@ -118,8 +153,13 @@ class Core:
     policy: ApprovalPolicy
 
 
-def build_core(settings: Settings, config: BotConfig, redis_url: str) -> Core:
-    """Redis, Slack, the AWS read side, request state, replies and approvals, built once."""
+def _build_shared(settings: Settings, config: BotConfig, redis_url: str) -> _Shared:
+    from bot.approvals import ApprovalPolicy
+    from bot.conversation import Conversation
+    from bot.observability.metrics import record_aws_call
+    from bot.replies import Replies
+    from bot.slack_directory import SlackUserDirectory
+
     redis_client = build_redis(redis_url)
     slack = build_slack_client(settings)
     prefix = settings.redis_prefix
@@ -131,7 +171,7 @@ def build_core(settings: Settings, config: BotConfig, redis_url: str) -> Core:
         account = config.account(account_id)
         return account.label if account else account_id
 
-    return Core(
+    return _Shared(
         redis=redis_client,
         slack=slack,
         read=read,
@@ -142,17 +182,53 @@ def build_core(settings: Settings, config: BotConfig, redis_url: str) -> Core:
     )
 
 
-def build_worker_context(settings: Settings, config: BotConfig, redis_url: str) -> WorkerContext:
+def build_web(settings: Settings, config: BotConfig, redis_url: str) -> Services:
+    """The web process's clients (Redis, Slack, AWS read side) and the services over them."""
+    from bot.fix_flow import FixFlow
+    from bot.jobs import enqueue_fix
+    from bot.queues import fix_queue
+    from bot.state import Request
+    from bot.work import WorkPool
+
+    shared = _build_shared(settings, config, redis_url)
+    queue = fix_queue(shared.redis, settings.redis_prefix)
+
+    def enqueue(request: Request, actor: str) -> None:
+        enqueue_fix(shared.store, queue, request, actor)
+
+    fix_flow = FixFlow(
+        config,
+        shared.store,
+        shared.policy,
+        shared.read.sessions,
+        shared.replies,
+        shared.slack,
+        enqueue,
+    )
+    return Services(
+        settings=settings,
+        config=config,
+        redis=shared.redis,
+        slack=shared.slack,
+        work=WorkPool(settings.work_threads),
+        read=shared.read,
+        store=shared.store,
+        conversation=shared.conversation,
+        fix_flow=fix_flow,
+    )
+
+
+def build_worker(settings: Settings, config: BotConfig, redis_url: str) -> WorkerContext:
     """What the worker's jobs use: state, approvals, the fix side and Slack, built once."""
     from bot.jobs import WorkerContext
 
-    core = build_core(settings, config, redis_url)
+    shared = _build_shared(settings, config, redis_url)
     return WorkerContext(
         config=config,
-        store=core.store,
-        policy=core.policy,
-        replies=core.replies,
-        conversation=core.conversation,
+        store=shared.store,
+        policy=shared.policy,
+        replies=shared.replies,
+        conversation=shared.conversation,
         # rq keeps its own connection: no socket timeout, since it blocks on the queue
         rq_redis=redis.Redis.from_url(redis_url, socket_connect_timeout=2),
         prefix=settings.redis_prefix,
