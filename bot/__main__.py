@@ -74,7 +74,7 @@ def _run(mode: str, settings: Settings, config: BotConfig) -> int:
     os.environ["REDIS_URL"] = endpoint.url  # gunicorn workers and the worker process inherit it
     try:
         if mode == "worker":
-            from bot.worker import run_worker
+            from bot.worker.process import run_worker
 
             return run_worker(settings, config, endpoint.url)
         if mode == "web":

@@ -6,8 +6,8 @@ way is a ``BackupDoctorError`` that says what to do next.
 
 from __future__ import annotations
 
+from bot.aws.backup_jobs import JobFinder
 from bot.aws.decode import Decoder
-from bot.aws.jobs import JobFinder
 from bot.config import BotConfig
 from bot.diagnosis import diagnose
 from bot.errors import AccountUnknown, InputUnusable, MessageTruncated

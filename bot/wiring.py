@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import boto3
 import redis
 
+from bot.aws.backup_jobs import JobFinder
 from bot.aws.calls import CallHook
 from bot.aws.decode import Decoder
-from bot.aws.jobs import JobFinder
 from bot.aws.sessions import ReadSessions
 from bot.config import BotConfig, ConfigError, Settings, load_bot_config
 from bot.errors import AccountUnknown
@@ -28,12 +28,12 @@ from bot.state import RequestStore
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    from bot.after_ack import WorkPool
     from bot.approvals import ApprovalPolicy
     from bot.conversation import Conversation
     from bot.fix_flow import FixFlow
-    from bot.jobs import WorkerContext
     from bot.replies import Replies
-    from bot.work import WorkPool
+    from bot.worker.tasks import WorkerContext
 
 
 @dataclass
@@ -184,11 +184,11 @@ def _build_shared(settings: Settings, config: BotConfig, redis_url: str) -> _Sha
 
 def build_web(settings: Settings, config: BotConfig, redis_url: str) -> Services:
     """The web process's clients (Redis, Slack, AWS read side) and the services over them."""
+    from bot.after_ack import WorkPool
     from bot.fix_flow import FixFlow
-    from bot.jobs import enqueue_fix
-    from bot.queues import fix_queue
     from bot.state import Request
-    from bot.work import WorkPool
+    from bot.worker.queues import fix_queue
+    from bot.worker.tasks import enqueue_fix
 
     shared = _build_shared(settings, config, redis_url)
     queue = fix_queue(shared.redis, settings.redis_prefix)
@@ -220,7 +220,7 @@ def build_web(settings: Settings, config: BotConfig, redis_url: str) -> Services
 
 def build_worker(settings: Settings, config: BotConfig, redis_url: str) -> WorkerContext:
     """What the worker's jobs use: state, approvals, the fix side and Slack, built once."""
-    from bot.jobs import WorkerContext
+    from bot.worker.tasks import WorkerContext
 
     shared = _build_shared(settings, config, redis_url)
     return WorkerContext(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.inputs.jobs import is_job_id
+from bot.inputs.job_ids import is_job_id
 from bot.inputs.limits import (
     MAX_BLOB_CHARS,
     MIN_BLOB_CANDIDATE,

@@ -8,7 +8,7 @@ from bot.inputs import rejection
 from bot.inputs.blob import BlobFind, find_blob
 from bot.inputs.decoded import find_decoded
 from bot.inputs.hints import extract_hints
-from bot.inputs.jobs import find_job
+from bot.inputs.job_ids import find_job
 from bot.inputs.limits import MAX_INPUT_CHARS
 from bot.inputs.location import locate
 from bot.inputs.normalize import looks_binary, normalize_text

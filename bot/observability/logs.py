@@ -1,10 +1,10 @@
 """Structured logs: one JSON object per line on stderr, each with the request id, secrets masked.
 
-The request id lives in a context variable, so it follows the work through ``bot.work.WorkPool``
-(which runs tasks in a copy of the caller's context) and is bound again by rq jobs from the
-request they act on. Redaction runs twice on purpose: a filter rewrites the message and its
-arguments (so any handler added later gets clean text), and the formatter scrubs every field of
-the final record (extras, tracebacks, stack info).
+The request id lives in a context variable, so it follows the work through
+``bot.after_ack.WorkPool`` (which runs tasks in a copy of the caller's context) and is bound
+again by rq jobs from the request they act on. Redaction runs twice on purpose: a filter
+rewrites the message and its arguments (so any handler added later gets clean text), and the
+formatter scrubs every field of the final record (extras, tracebacks, stack info).
 """
 
 from __future__ import annotations

@@ -186,7 +186,7 @@ def render_metrics(queue_depth: QueueDepth | None = None) -> tuple[bytes, str]:
 
 def fix_queue_depth(connection: redis.Redis, prefix: str) -> int:
     """How many fix jobs wait in the rq queue now."""
-    from bot.queues import fix_queue
+    from bot.worker.queues import fix_queue
 
     return int(fix_queue(connection, prefix).count)
 

@@ -5,7 +5,7 @@ restore with an instance profile is seeded in the AWS stand-in (with its PassRol
 diagnosed with the same read side the web builds, its fix requested with ``plan_fix`` and approved
 through ``ApprovalPolicy`` (the approver is a member of the Slack stand-in's workspace), all in
 Redis as the web would leave it. Then the whole batch is enqueued at once with
-``bot.jobs.enqueue_fix`` and Redis is polled until every request is SUCCEEDED (or FAILED).
+``bot.worker.tasks.enqueue_fix`` and Redis is polled until every request is SUCCEEDED (or FAILED).
 
 Real ``python -m bot worker`` processes take the jobs: each re-checks the approval (Slack
 ``users.info``), assumes the fix role, starts the re-run, posts progress, and follows the restore
@@ -25,7 +25,6 @@ import boto3
 import redis
 from slack_sdk import WebClient
 
-from bot import jobs, queues
 from bot.approvals import ApprovalPolicy
 from bot.config import load_bot_config
 from bot.fixes import INSTANCE_PROFILE_KEY, PlanInputs, plan_fix
@@ -33,6 +32,8 @@ from bot.fixes.follow import FIRST_DELAY
 from bot.slack_directory import SlackUserDirectory
 from bot.state import Request, RequestStore, approve, request_fix
 from bot.wiring import build_read_side
+from bot.worker import queues
+from bot.worker import tasks as jobs
 from tests.bench.env import ACCOUNTS, CHANNEL, REGIONS, BenchEnv, new_blob
 from tests.bench.stats import percentile
 from tests.support.aws_standin_backup import BACKUP_NOT_AUTHORIZED

@@ -13,8 +13,8 @@ from rq import Queue
 from rq.job import Job
 
 from bot import slack_ids
-from bot.jobs import queue_name, run_fix
-from bot.queues import SERIALIZER, fix_queue
+from bot.worker.queues import SERIALIZER, fix_queue
+from bot.worker.tasks import queue_name, run_fix
 from tests.e2e import world
 from tests.e2e.conftest import APPROVER, BOT_TOKEN, BYSTANDER, REQUESTER, Aws, Bot
 from tests.e2e.processes import eventually

@@ -25,7 +25,7 @@ import pytest
 
 from bot import slack_ids
 from bot.fixes.grant_passrole import POLICY_PREFIX, policy_name_for
-from bot.lease import lease_key
+from bot.worker.lease import lease_key
 from tests.e2e import world
 from tests.e2e.conftest import APPROVER, REQUESTER, Aws, Bot, start_bot, stop_bot
 from tests.e2e.processes import eventually, pid_alive

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.queues import fix_queue
 from bot.slack_ids import encode_value
+from bot.worker.queues import fix_queue
 from tests.handlers.conftest import (
     APPROVER,
     BLOB,

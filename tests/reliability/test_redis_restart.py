@@ -9,9 +9,9 @@ import pytest
 import redis
 
 from bot.models import Diagnosis, ParsedInput
-from bot.queues import fix_queue
 from bot.redis_server import RedisEndpoint, start_embedded
 from bot.state import RequestStore
+from bot.worker.queues import fix_queue
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_requests_audit_and_queued_fixes_survive_a_restart(
     store = RequestStore(client, "bd", ttl_seconds=3600, approval_timeout_seconds=3600)
     diagnosis = Diagnosis(input=ParsedInput(kind="job_id"))
     request = store.create(diagnosis, "C1", "1.0", "UASKER", "111122223333", "us-east-1")
-    job = fix_queue(client, "bd").enqueue("bot.jobs.run_fix", request.id)
+    job = fix_queue(client, "bd").enqueue("bot.worker.tasks.run_fix", request.id)
     client.close()
 
     back = restart(server, tmp_path)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from bot.after_ack import WorkPool
 from bot.observability.logs import bind_request_id, configure_logging, request_id_var
-from bot.work import WorkPool
 
 pytestmark = pytest.mark.usefixtures("restore_root_logger")
 
@@ -74,7 +74,7 @@ def test_the_request_id_follows_work_into_the_pool(capsys: pytest.CaptureFixture
     configure_logging("INFO")
     pool = WorkPool(threads=1)
     with bind_request_id("req-pool"):
-        pool.submit(logging.getLogger("bot.work").info, "in the pool").result(timeout=5)
+        pool.submit(logging.getLogger("bot.after_ack").info, "in the pool").result(timeout=5)
     pool.shutdown()
 
     assert lines(capsys)[-1]["request_id"] == "req-pool"

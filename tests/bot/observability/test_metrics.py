@@ -15,7 +15,7 @@ import redis
 
 from bot.observability import metrics
 from bot.observability.metrics import record_aws_call, render_metrics
-from bot.queues import fix_queue
+from bot.worker.queues import fix_queue
 
 SERIES = (
     "backup_doctor_commands_total",

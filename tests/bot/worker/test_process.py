@@ -1,4 +1,4 @@
-"""bot/worker.py: the sweeper keeps sweeping whatever one sweep runs into."""
+"""bot/worker/process.py: the sweeper keeps sweeping whatever one sweep runs into."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 import redis
 from rq import Queue
 
-from bot import worker
-from bot.jobs import WorkerContext
+from bot.worker import process as worker
+from bot.worker.tasks import WorkerContext
 
 
 class Store:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.inputs.jobs import find_job
+from bot.inputs.job_ids import find_job
 from bot.models import JobRef
 
 UUID = "D48D8A7B-4A3F-4B9D-9D2C-0B1A2C3D4E5F"

@@ -14,10 +14,10 @@ from rq.job import Job as RqJob
 from rq.job import JobStatus
 
 from bot.errors import BackupDoctorError
-from bot.jobs import WorkerContext, enqueue_fix, enqueue_job, job_id_for
-from bot.lease import lease_key
 from bot.state import Request
 from bot.state.redis_errors import text
+from bot.worker.lease import lease_key
+from bot.worker.tasks import WorkerContext, enqueue_fix, enqueue_job, job_id_for
 
 logger = logging.getLogger(__name__)
 

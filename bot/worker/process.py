@@ -23,15 +23,15 @@ from rq.worker import HerokuWorker
 
 from bot.config import BotConfig, Settings
 from bot.errors import BackupDoctorError
-from bot.jobs import WorkerContext
 from bot.observability.metrics import (
     APPROVALS,
     reset_multiprocess_dir,
     start_worker_metrics_server,
     worker_metrics_port,
 )
-from bot.queues import ALLOWED_JOBS, SERIALIZER, fix_queue
-from bot.recovery import recover_orphans
+from bot.worker.queues import ALLOWED_JOBS, SERIALIZER, fix_queue
+from bot.worker.recovery import recover_orphans
+from bot.worker.tasks import WorkerContext
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +41,13 @@ IDLE_POLL_SECONDS = 1
 
 def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
     """Work the fix queue until SIGTERM/SIGINT; return the exit status."""
-    from bot import jobs
     from bot.wiring import build_worker
+    from bot.worker import tasks
 
     startup = StartupSignals()
     startup.exit_on_signal()  # nothing has been taken from the queue yet: stop right away
     context = build_worker(settings, config, redis_url)
-    jobs.install(context)
+    tasks.install(context)
     queue = fix_queue(context.rq_redis, settings.redis_prefix)
     worker = FixWorker(
         [queue],

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from bot.aws.jobs import JobFinder
+from bot.aws.backup_jobs import JobFinder
 from bot.aws.sessions import ReadSessions
 from bot.config import AccountConfig
 from bot.errors import AccountUnknown, AwsUnavailable, BotAccessDenied, JobNotFound

@@ -11,7 +11,7 @@ from rq import Queue
 from rq.serializers import JSONSerializer
 
 #: the only functions a worker will run; a job naming anything else is refused
-ALLOWED_JOBS = frozenset({"bot.jobs.run_fix"})
+ALLOWED_JOBS = frozenset({"bot.worker.tasks.run_fix"})
 SERIALIZER = JSONSerializer
 
 

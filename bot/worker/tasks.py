@@ -3,7 +3,7 @@
 ``run_fix``: QUEUED -> RUNNING -> apply the catalogue fix with the fix role (fresh session per fix,
 approver as SourceIdentity) -> follow the restore -> SUCCEEDED | FAILED, posting progress and the
 outcome in the request's thread. Transient AWS errors hand the request back to the queue; a killed
-worker's requests are found and requeued by ``bot.recovery`` (fixes are idempotent).
+worker's requests are found and requeued by ``bot.worker.recovery`` (fixes are idempotent).
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from bot.config import BotConfig
 from bot.conversation import Conversation
 from bot.errors import BackupDoctorError
 from bot.fixes import FixOutcome, FixRun, apply_fix, fix_for, follow_restore
-from bot.lease import hold_lease
 from bot.observability.metrics import FIXES
-from bot.queues import fix_queue, fix_queue_name
 from bot.replies import Origin, Replies
 from bot.state import Request, RequestStore
+from bot.worker.lease import hold_lease
+from bot.worker.queues import fix_queue, fix_queue_name
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ ATTEMPT_DELAYS = (10, 30, 60)
 
 
 def queue_name(prefix: str) -> str:
-    """The rq queue of fixes (see ``bot.queues``)."""
+    """The rq queue of fixes (see ``bot.worker.queues``)."""
     return fix_queue_name(prefix)
 
 

@@ -1,4 +1,4 @@
-"""bot/jobs.py against the real test Redis and a real rq queue: recovery, attempts, re-checks.
+"""bot/worker/tasks.py on the real test Redis and a real rq queue: recovery, attempts, re-checks.
 
 Slack is the local stand-in; the one thing faked is the fix role's session, which raises the
 transient AWS error a throttled ``sts:AssumeRole`` does (``AwsThrottled``).
@@ -19,27 +19,27 @@ from rq.job import Job as RqJob
 from rq.job import JobStatus
 from slack_sdk import WebClient
 
-from bot import jobs
 from bot.approvals import ApprovalPolicy, UserInfo
 from bot.config import AccountConfig, BotConfig
 from bot.conversation import Conversation
 from bot.errors import AwsThrottled
 from bot.fixes import Fix, FixOutcome, FixRun, PlanInputs, plan_fix, register
-from bot.jobs import (
+from bot.models import FixPlan, Remedy
+from bot.replies import Replies
+from bot.state import Request, RequestMoved, RequestStore, approve, request_fix
+from bot.state.request import TRANSITIONS
+from bot.wiring import build_read_side
+from bot.worker import tasks as jobs
+from bot.worker.lease import hold_lease, lease_key
+from bot.worker.queues import fix_queue
+from bot.worker.recovery import recover_orphans
+from bot.worker.tasks import (
     ATTEMPT_DELAYS,
     WorkerContext,
     enqueue_fix,
     job_id_for,
     run_fix,
 )
-from bot.lease import hold_lease, lease_key
-from bot.models import FixPlan, Remedy
-from bot.queues import fix_queue
-from bot.recovery import recover_orphans
-from bot.replies import Replies
-from bot.state import Request, RequestMoved, RequestStore, approve, request_fix
-from bot.state.request import TRANSITIONS
-from bot.wiring import build_read_side
 from tests.bot.fixes.factories import ACCOUNT, REGION, diagnosis, grant_plan
 from tests.support.slack_standin import SlackStandin
 
