@@ -7,7 +7,6 @@ and ``AWS_ENDPOINT_URL_<SERVICE>`` variables do that.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
@@ -15,9 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+from bot.arns import is_account_id, is_region, is_role_arn
 
 
 class ConfigError(Exception):
@@ -46,21 +43,21 @@ class AccountConfig(BaseModel):
     @classmethod
     def _account_id(cls, value: object) -> str:
         # an unquoted id is a YAML number and has lost any leading zero: insist on quotes
-        if not isinstance(value, str) or not ACCOUNT_ID.match(value):
+        if not isinstance(value, str) or not is_account_id(value):
             raise ValueError('must be 12 digits, quoted in YAML ("111122223333")')
         return value
 
     @field_validator("read_role_arn", "fix_role_arn")
     @classmethod
     def _role_arn(cls, value: str | None) -> str | None:
-        if value is not None and not ROLE_ARN.match(value):
+        if value is not None and not is_role_arn(value):
             raise ValueError("must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
         return value
 
     @field_validator("regions")
     @classmethod
     def _regions(cls, value: list[str]) -> list[str]:
-        bad = [r for r in value if not REGION.match(r)]
+        bad = [r for r in value if not is_region(r)]
         if bad:
             raise ValueError(f"not region names: {', '.join(bad)}")
         return value

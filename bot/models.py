@@ -25,6 +25,24 @@ InputKind = Literal[
 ]
 JobType = Literal["restore", "backup", "copy"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
+#: most severe first: the order findings are shown in
+SEVERITY_ORDER: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+#: what each policy type is called in every text the bot writes
+POLICY_TYPE_NAMES: dict[PolicyType, str] = {
+    "identity": "identity-based policy",
+    "scp": "service control policy (SCP)",
+    "rcp": "resource control policy (RCP)",
+    "permissions_boundary": "permissions boundary",
+    "session": "session policy",
+    "resource": "resource-based policy",
+    "vpc_endpoint": "VPC endpoint policy",
+}
+
+
+def severity_rank(severity: str) -> int:
+    """0 for the most severe; an unknown severity sorts last."""
+    order: tuple[str, ...] = SEVERITY_ORDER
+    return order.index(severity) if severity in order else len(order)
 
 
 class _Frozen(BaseModel):

@@ -24,20 +24,6 @@ if TYPE_CHECKING:
 ContextValue = str | bool | int | list[str]
 
 
-def role_name_from_arn(arn: str) -> str:
-    """The role name of a role ARN (any path) or of an assumed-role session ARN.
-
-    ``arn:aws:iam::1:role/service-role/X`` and ``arn:aws:sts::1:assumed-role/X/session`` give X.
-    """
-    resource = arn.split(":", 5)[-1]
-    kind, _, rest = resource.partition("/")
-    if kind == "role" and rest:
-        return rest.rsplit("/", 1)[-1]
-    if kind == "assumed-role" and rest:
-        return rest.split("/", 1)[0]
-    raise ValueError(f"not an IAM role ARN: {arn}")
-
-
 def inline_policies(
     iam_client: IAMClient, role_name: str, *, account: AccountConfig | None = None
 ) -> dict[str, dict[str, Any]]:

@@ -9,9 +9,9 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 
 from bot import slack_ids
+from bot.arns import role_name
 from bot.blocks import limits
 from bot.blocks.elements import actions, button, confirm, context, fields_section, section
-from bot.blocks.links import role_name
 from bot.blocks.text import code, code_block, date, literal, mention, plain
 from bot.models import FixPlan, RequestState
 

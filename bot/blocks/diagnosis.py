@@ -5,17 +5,17 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock
 
 from bot import slack_ids
+from bot.arns import role_name
 from bot.blocks import limits
 from bot.blocks.elements import actions, button, context, link_button, section
 from bot.blocks.evidence import evidence_blocks
-from bot.blocks.links import job_console_url, role_console_url, role_name
+from bot.blocks.links import job_console_url, role_console_url
 from bot.blocks.remedies import ordered, remedies_section, remedy_buttons
 from bot.blocks.text import bold, code, literal, mention
-from bot.models import Diagnosis, Finding
+from bot.models import Diagnosis, Finding, severity_rank
 
 #: findings explained in full; the rest are counted
 SHOWN_FINDINGS = 3
-_SEVERITY = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 
 
 def diagnosis_card(
@@ -84,12 +84,12 @@ def _who(diagnosis: Diagnosis) -> str:
 
 
 def _top_finding(diagnosis: Diagnosis) -> Finding | None:
-    findings = sorted(diagnosis.findings, key=lambda f: _SEVERITY.get(f.severity, 5))
+    findings = sorted(diagnosis.findings, key=lambda f: severity_rank(f.severity))
     return findings[0] if findings else None
 
 
 def _why(diagnosis: Diagnosis) -> list[Block]:
-    findings = sorted(diagnosis.findings, key=lambda f: _SEVERITY.get(f.severity, 5))
+    findings = sorted(diagnosis.findings, key=lambda f: severity_rank(f.severity))
     if not findings:
         status = diagnosis.job.status_message if diagnosis.job else None
         quote = f"\n>{literal(' '.join(status.split()), 1000)}" if status else ""

@@ -6,22 +6,12 @@ from slack_sdk.models.blocks import Block
 
 from bot.blocks.elements import fields_section, section
 from bot.blocks.text import code, date, literal
-from bot.models import Denial, Diagnosis, Job, MatchedStatement, PolicyType
+from bot.models import POLICY_TYPE_NAMES, Denial, Diagnosis, Job, MatchedStatement
 
 #: matched statements and conditions shown before "… and N more"
 SHOWN_STATEMENTS = 3
 SHOWN_CONDITIONS = 3
 SHOWN_VALUES = 3
-
-POLICY_NAMES: dict[PolicyType, str] = {
-    "identity": "an identity-based policy",
-    "scp": "a service control policy (SCP)",
-    "rcp": "a resource control policy (RCP)",
-    "permissions_boundary": "a permissions boundary",
-    "session": "a session policy",
-    "resource": "a resource-based policy",
-    "vpc_endpoint": "a VPC endpoint policy",
-}
 
 
 def evidence_blocks(diagnosis: Diagnosis, account_label: str | None) -> list[Block]:
@@ -43,7 +33,7 @@ def evidence_blocks(diagnosis: Diagnosis, account_label: str | None) -> list[Blo
 
 def deny_kind(denial: Denial) -> str:
     """'Explicit deny in an SCP', 'Implicit deny: no policy allows it', or 'Not known'."""
-    where = POLICY_NAMES.get(denial.policy_type) if denial.policy_type else None
+    where = _with_article(POLICY_TYPE_NAMES[denial.policy_type]) if denial.policy_type else None
     if denial.explicit_deny:
         return f"Explicit deny in {where}" if where else "Explicit deny"
     if denial.explicit_deny is False:
@@ -98,3 +88,7 @@ def _job(job: Job) -> str:
 
 def _field(label: str, value: str) -> str:
     return f"*{label}*\n{value}"
+
+
+def _with_article(name: str) -> str:
+    return f"{'an' if name[0] in 'aeiouAEIOU' else 'a'} {name}"

@@ -11,13 +11,10 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from bot.arns import is_account_id, is_region, parse_role_arn
 from bot.models import Job
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _JOB_ID = re.compile(r"^[A-Za-z0-9-]{1,128}$")
-_ROLE_ARN = re.compile(
-    r"^arn:(aws[a-z-]*):iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$", re.ASCII
-)
 _CONSOLE = {
     "aws": "console.aws.amazon.com",
     "aws-us-gov": "console.amazonaws-us-gov.com",
@@ -33,7 +30,7 @@ def _partition(region: str) -> str:
 
 def job_console_url(job: Job) -> str | None:
     """The AWS Backup console page of ``job``, or None if its id or region looks wrong."""
-    if not _REGION.fullmatch(job.region) or not _JOB_ID.fullmatch(job.job_id):
+    if not is_region(job.region) or not _JOB_ID.fullmatch(job.job_id):
         return None
     domain = _CONSOLE[_partition(job.region)]
     return (
@@ -42,16 +39,10 @@ def job_console_url(job: Job) -> str | None:
     )
 
 
-def role_name(role_arn: str | None) -> str | None:
-    """The name of an IAM role from its ARN (the path is dropped), or None if it is no role ARN."""
-    match = _ROLE_ARN.fullmatch(role_arn or "")
-    return match.group(2) if match else None
-
-
 def role_console_url(role_arn: str | None) -> str | None:
     """The IAM console page of the role, or None if ``role_arn`` is not a role ARN."""
-    match = _ROLE_ARN.fullmatch(role_arn or "")
-    if match is None:
+    role = parse_role_arn(role_arn)
+    if role is None or not is_account_id(role.account):
         return None
-    domain = _CONSOLE.get(match.group(1), _CONSOLE["aws"])
-    return f"https://{domain}/iam/home#/roles/details/{quote(match.group(2), safe='')}"
+    domain = _CONSOLE.get(role.partition, _CONSOLE["aws"])
+    return f"https://{domain}/iam/home#/roles/details/{quote(role.name, safe='')}"

@@ -7,8 +7,9 @@ from typing import Literal
 from slack_sdk.models.blocks import Block, ButtonElement
 
 from bot import slack_ids
+from bot.arns import role_name
 from bot.blocks.elements import actions, button, confirm, context, link_button, section
-from bot.blocks.links import job_console_url, role_name
+from bot.blocks.links import job_console_url
 from bot.blocks.text import code, literal
 from bot.models import FixPlan, Job
 

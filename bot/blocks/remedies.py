@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block, ButtonElement
 
 from bot import slack_ids
+from bot.arns import role_name
 from bot.blocks import limits
 from bot.blocks.elements import button, confirm, section
-from bot.blocks.links import role_name
 from bot.blocks.text import bold, literal, plain
 from bot.models import Job, Remedy
 

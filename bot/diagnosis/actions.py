@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.diagnosis.arns import service_of
+from bot.arns import service_of
 from bot.models import MatchedStatement
 
 # STS actions are checked against IAM role ARNs, so the resource's service would be wrong.

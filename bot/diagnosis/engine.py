@@ -9,16 +9,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from bot.diagnosis.arns import role_name
+from bot.arns import role_name
 from bot.diagnosis.catalogue import Catalogue, load_catalogue, render
 from bot.diagnosis.context import Hit, RemedyParams, Rule, RuleContext
 from bot.diagnosis.policy import inline_policy_name
 from bot.diagnosis.rules import FALLBACK_RULES, NOTE_RULES, RULES
-from bot.models import Finding, Remedy
+from bot.models import Finding, Remedy, severity_rank
 
 logger = logging.getLogger(__name__)
 
-SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 RULE_FAILED = "RULE_FAILED"
 
 
@@ -61,7 +60,7 @@ def assemble(
     catalogue = catalogue or load_catalogue()
     ranked = sorted(
         (hit for hit in hits if hit.code in catalogue.findings),
-        key=lambda hit: SEVERITY_RANK[catalogue.findings[hit.code].severity],
+        key=lambda hit: severity_rank(catalogue.findings[hit.code].severity),
     )
     unknown = [hit.code for hit in hits if hit.code not in catalogue.findings]
     if unknown:

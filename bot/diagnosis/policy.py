@@ -11,8 +11,8 @@ import hashlib
 import re
 from typing import Any
 
+from bot.arns import is_account_id, parse_arn
 from bot.diagnosis.actions import name_of_action, service_of_action
-from bot.diagnosis.arns import is_account_id, parse_arn
 
 VERSION = "2012-10-17"
 #: actions that only accept ``"Resource": "*"`` (per the AWS Service Authorization Reference)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.diagnosis.conditions import describe_conditions
-from bot.diagnosis.rules.details import POLICY_LABELS
-from bot.models import Denial, Diagnosis, Job, Remedy
+from bot.models import POLICY_TYPE_NAMES, Denial, Diagnosis, Job, Remedy
 
 _INDENT = "    "
 
@@ -67,7 +66,7 @@ def _denial_rows(denial: Denial | None, account_name: str | None) -> list[tuple[
 def _deny_kind(denial: Denial) -> str:
     kind = {True: "explicit", False: "implicit", None: "unknown"}[denial.explicit_deny]
     if denial.policy_type:
-        return f"{kind} ({POLICY_LABELS[denial.policy_type]})"
+        return f"{kind} ({POLICY_TYPE_NAMES[denial.policy_type]})"
     return kind
 
 

@@ -6,6 +6,7 @@ import difflib
 import json
 from typing import Any
 
+from bot.arns import role_name
 from bot.models import FixPlan
 
 
@@ -13,7 +14,7 @@ def policy_diff(plan: FixPlan) -> str:
     """A unified diff of the role's inline policies (pretty JSON); "" when IAM does not change."""
     if plan.role_arn is None or plan.inline_policies_after is None:
         return ""
-    role = plan.role_arn.rsplit("/", 1)[-1]
+    role = role_name(plan.role_arn) or plan.role_arn
     lines = difflib.unified_diff(
         _pretty(plan.current_inline_policies),
         _pretty(plan.inline_policies_after),

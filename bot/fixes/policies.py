@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING, Any, Final
 
+from bot import arns
 from bot.aws import iam
 from bot.errors import BackupDoctorError, FixRefused
 
@@ -14,17 +14,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ROLE_ARN: Final = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$")
 #: condition operators whose values the simulator can be given as request context
 EXACT_OPERATORS: Final = frozenset({"StringEquals", "ArnEquals", "StringEqualsIgnoreCase"})
 
 
 def parse_role_arn(role_arn: str) -> tuple[str, str]:
-    """(account id, role name) of a role ARN; ``FixRefused`` when it is not one."""
-    match = ROLE_ARN.match(role_arn)
-    if not match:
+    """(account id, role name) of a role ARN of a real account; else ``FixRefused``."""
+    role = arns.parse_role_arn(role_arn)
+    if role is None or not arns.is_account_id(role.account):
         raise FixRefused(f"{role_arn} is not an IAM role ARN.", "Run the diagnosis again.")
-    return match.group(1), match.group(2)
+    return role.account, role.name
 
 
 def statements(policy: dict[str, Any]) -> list[dict[str, Any]]:
@@ -51,8 +50,8 @@ def check_passrole_policy(policy: dict[str, Any] | None, account_id: str) -> dic
         if statement.get("Effect") != "Allow" or actions != ["iam:PassRole"]:
             problems.append("a statement is not 'Allow iam:PassRole'")
         for resource in _as_list(statement.get("Resource")) or ["(none)"]:
-            match = ROLE_ARN.match(resource)
-            if not match or match.group(1) != account_id or "*" in resource:
+            role = arns.parse_role_arn(resource)
+            if role is None or role.account != account_id or "*" in resource:
                 problems.append(f"{resource} is not a role of account {account_id}")
     if problems or policy is None:
         raise FixRefused(

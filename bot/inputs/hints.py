@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.inputs.arns import is_account_id, is_region
+from bot.arns import is_account_id, is_region
 
 _HINT = re.compile(r"(?i)(?<![\w-])(account|region)[ \t]*+=[ \t]*+[\"']?([A-Za-z0-9-]+)[\"']?")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.inputs.arns import account_and_region, is_region
+from bot.arns import account_and_region, is_region
 from bot.inputs.hints import Hints
 from bot.models import ParsedInput
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.diagnosis.arns import session_name
+from bot.arns import session_name
 from bot.diagnosis.context import Hit, RemedyParams, RuleContext
 from bot.diagnosis.policy import passrole_policy
 from bot.diagnosis.rules.details import base_details, grantee_role, role_is_exact

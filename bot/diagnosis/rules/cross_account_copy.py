@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.diagnosis.arns import account_of
+from bot.arns import account_of
 from bot.diagnosis.context import Hit, RuleContext
 from bot.diagnosis.rules.details import base_details
 

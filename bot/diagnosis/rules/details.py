@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from bot.diagnosis.arns import role_name
+from bot.arns import role_name
 from bot.diagnosis.context import RuleContext
+from bot.models import POLICY_TYPE_NAMES
 
 #: Backup's service-linked role: no policy can be attached to it, the restore role is the one to fix
 BACKUP_SERVICE_LINKED_ROLE = "AWSServiceRoleForBackup"
-POLICY_LABELS = {
-    "identity": "identity-based policy",
-    "scp": "service control policy",
-    "rcp": "resource control policy",
-    "permissions_boundary": "permissions boundary",
-    "session": "session policy",
-    "resource": "resource-based policy",
-    "vpc_endpoint": "VPC endpoint policy",
-}
 
 
 def who(ctx: RuleContext) -> str | None:
@@ -53,7 +45,7 @@ def base_details(ctx: RuleContext) -> dict[str, str]:
         "action": ctx.action,
         "resource": ctx.resource,
         "grantee": grantee_role(ctx) or who(ctx),
-        "policy_label": POLICY_LABELS.get(ctx.policy_type or "", "policy"),
+        "policy_label": POLICY_TYPE_NAMES[ctx.policy_type] if ctx.policy_type else "policy",
         "account_id": ctx.denial.account_id if ctx.denial else None,
         "region": ctx.denial.region if ctx.denial else None,
         "job_id": ctx.job.job_id if ctx.job else None,

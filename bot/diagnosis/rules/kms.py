@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.arns import account_of, parse_arn
 from bot.diagnosis.actions import service_of_action
-from bot.diagnosis.arns import account_of, parse_arn
 from bot.diagnosis.context import Hit, RemedyParams, RuleContext
 from bot.diagnosis.policy import least_privilege_policy
 from bot.diagnosis.rules.details import base_details, grantee_role

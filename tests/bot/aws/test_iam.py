@@ -45,26 +45,6 @@ def client(sessions: ReadSessions) -> Any:
     return iam_client
 
 
-@pytest.mark.parametrize(
-    ("arn", "name"),
-    [
-        ("arn:aws:iam::111111111111:role/plain", "plain"),
-        (ROLE_ARN, ROLE),
-        ("arn:aws:iam::111111111111:role/a/b/c/deep", "deep"),
-        ("arn:aws:sts::111111111111:assumed-role/Restore/AWSBackup-Restore", "Restore"),
-        ("arn:aws-us-gov:iam::111111111111:role/gov", "gov"),
-    ],
-)
-def test_role_name_from_arn(arn: str, name: str) -> None:
-    assert iam.role_name_from_arn(arn) == name
-
-
-@pytest.mark.parametrize("arn", ["arn:aws:iam::111111111111:user/alice", "role/", "nonsense"])
-def test_role_name_from_arn_rejects_other_arns(arn: str) -> None:
-    with pytest.raises(ValueError, match="not an IAM role ARN"):
-        iam.role_name_from_arn(arn)
-
-
 def test_put_then_read_inline_policies(client: Any) -> None:
     iam.put_inline_policy(client, ROLE, "backup-doctor-req-1", PASS_ROLE)
     iam.put_inline_policy(client, ROLE, "existing", EXISTING)

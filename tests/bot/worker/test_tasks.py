@@ -479,3 +479,24 @@ def test_a_fix_registered_only_in_this_test_runs_through_approval_and_the_worker
 
     assert applied == [(request.id, 0)]
     assert store.get(request.id).result == "Note written."
+
+
+def test_a_job_left_under_the_old_task_name_is_run_again_under_the_new_one(
+    ctx: WorkerContext, store: RequestStore, queue: Queue
+) -> None:
+    """A fix queued before the rq tasks moved to bot.worker.tasks is not lost in an upgrade.
+
+    The new worker refuses the old name (it is no longer a bot task) and fails the job; the sweep
+    then replaces that failed job with one naming the task where it lives now.
+    """
+    request = approved(store)
+    queued = store.transition(request.id, ["APPROVED"], "QUEUED", APPROVER)
+    old = queue.enqueue("bot.jobs.run_fix", queued.id, job_id=job_id_for(queued))
+    old.set_status(JobStatus.FAILED)
+
+    requeued = recover_orphans(ctx, queue)
+
+    assert requeued == 1
+    assert queued_ids(queue) == [job_id_for(queued)]
+    job = RqJob.fetch(job_id_for(queued), connection=queue.connection, serializer=queue.serializer)
+    assert job.func_name == "bot.worker.tasks.run_fix"

@@ -15,7 +15,7 @@ CALLER = "arn:aws:sts::111122223333:assumed-role/Developer/ana"
     ("policy_type", "explicit", "label"),
     [
         ("permissions_boundary", False, "permissions boundary"),
-        ("scp", False, "service control policy"),
+        ("scp", False, "service control policy (SCP)"),
         ("session", False, "session policy"),
         ("vpc_endpoint", False, "VPC endpoint policy"),
         ("resource", False, "resource-based policy"),
