@@ -88,7 +88,8 @@ def _online(parsed: ParsedInput) -> Diagnosis:
 
 
 def _print(diagnosis: Diagnosis, *, as_json: bool) -> None:
-    from bot.diagnosis import render_text, to_contract_json
+    from bot.cli_text import render_text
+    from bot.diagnosis import to_contract_json
 
     if as_json:
         print(json.dumps(to_contract_json(diagnosis), indent=2, default=str))

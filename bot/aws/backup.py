@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from bot.aws.errors import aws_errors
+from bot.aws.error_mapping import aws_errors
 from bot.config import AccountConfig
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from bot.aws.errors import ACCESS_DENIED_CODES, error_code, is_not_found
+from bot.aws.error_mapping import ACCESS_DENIED_CODES, error_code, is_not_found
 from bot.models import Job, JobType
 
 if TYPE_CHECKING:

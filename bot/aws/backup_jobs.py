@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.aws.backup_job_records import DESCRIBE_ORDER, describe_job
-from bot.aws.errors import ACCESS_DENIED_CODES, error_code, map_client_error
+from bot.aws.error_mapping import ACCESS_DENIED_CODES, error_code, map_client_error
 from bot.aws.sessions import ReadSessions
 from bot.config import AccountConfig
 from bot.errors import AccountUnknown, AwsUnavailable, BackupDoctorError, JobNotFound

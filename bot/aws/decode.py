@@ -11,7 +11,12 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from redis import Redis, RedisError
 
-from bot.aws.errors import INVALID_MESSAGE_CODE, error_code, invalid_message, map_client_error
+from bot.aws.error_mapping import (
+    INVALID_MESSAGE_CODE,
+    error_code,
+    invalid_message,
+    map_client_error,
+)
 from bot.aws.sessions import ReadSessions
 from bot.config import AccountConfig
 from bot.errors import AccountUnknown, BackupDoctorError

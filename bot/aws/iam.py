@@ -1,8 +1,8 @@
 """IAM reads and the narrow writes of the fix catalogue: inline role policies and simulation.
 
 Every function takes the client of the role the caller assumed (read role to plan, fix role to
-write) and raises the domain errors of ``bot.aws.errors``; ``account`` names the account and its
-roles in those messages.
+write) and raises the domain errors of ``bot.aws.error_mapping``; ``account`` names the account
+and its roles in those messages.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
-from bot.aws.errors import aws_errors, error_code
+from bot.aws.error_mapping import aws_errors, error_code
 from bot.config import AccountConfig
 
 if TYPE_CHECKING:

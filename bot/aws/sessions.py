@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.aws.calls import CallHook, register_call_hook
-from bot.aws.errors import error_code, map_client_error
+from bot.aws.error_mapping import error_code, map_client_error
 from bot.config import AccountConfig
 from bot.errors import AccountUnknown, BotAccessDenied
 

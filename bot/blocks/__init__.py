@@ -1,13 +1,14 @@
 """Block Kit builders: pure functions from domain objects to ``slack_sdk.models`` blocks and views.
 
-Nothing here calls Slack or AWS. Every AWS or user-supplied string is escaped (``bot.blocks.text``)
-and every text is cut visibly to Slack's limits (``bot.blocks.limits``).
+Nothing here calls Slack or AWS. Every AWS or user-supplied string is escaped
+(``bot.blocks.mrkdwn``) and every text is cut visibly to Slack's limits
+(``bot.blocks.slack_limits``).
 """
 
 from bot.blocks.approval import approval_card
-from bot.blocks.decoded import decoded_view
+from bot.blocks.decoded_message import decoded_view
 from bot.blocks.diagnosis import diagnosis_card, summary_text
-from bot.blocks.errors import error_card, rejection_card
+from bot.blocks.error_reply import error_card, rejection_card
 from bot.blocks.modal import decode_modal
 from bot.blocks.progress import outcome_card, progress_card
 from bot.blocks.usage import looking_at_it, usage_blocks

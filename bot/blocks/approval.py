@@ -10,9 +10,9 @@ from slack_sdk.models.blocks import Block
 
 from bot import slack_ids
 from bot.arns import role_name
-from bot.blocks import limits
+from bot.blocks import slack_limits as limits
 from bot.blocks.elements import actions, button, confirm, context, fields_section, section
-from bot.blocks.text import code, code_block, date, literal, mention, plain
+from bot.blocks.mrkdwn import code, code_block, date, literal, mention, plain
 from bot.models import FixPlan, RequestState
 
 #: inline policy names listed before "and N more"

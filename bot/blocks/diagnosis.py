@@ -6,12 +6,12 @@ from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock
 
 from bot import slack_ids
 from bot.arns import role_name
-from bot.blocks import limits
+from bot.blocks import slack_limits as limits
 from bot.blocks.elements import actions, button, context, link_button, section
 from bot.blocks.evidence import evidence_blocks
 from bot.blocks.links import job_console_url, role_console_url
+from bot.blocks.mrkdwn import bold, code, literal, mention
 from bot.blocks.remedies import ordered, remedies_section, remedy_buttons
-from bot.blocks.text import bold, code, literal, mention
 from bot.models import Diagnosis, Finding, severity_rank
 
 #: findings explained in full; the rest are counted

@@ -1,6 +1,6 @@
 """Small building blocks shared by the cards: sections, context lines, buttons and confirms.
 
-Callers pass text that is already safe (escaped with ``bot.blocks.text``); these functions only
+Callers pass text that is already safe (escaped with ``bot.blocks.mrkdwn``); these functions only
 enforce Slack's length limits, so a long text is cut visibly instead of rejected.
 """
 
@@ -18,8 +18,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import limits
-from bot.blocks.text import fit, plain
+from bot.blocks import slack_limits as limits
+from bot.blocks.mrkdwn import fit, plain
 
 
 def mrkdwn(text: str, limit: int) -> MarkdownTextObject:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from bot.blocks.elements import fields_section, section
-from bot.blocks.text import code, date, literal
+from bot.blocks.mrkdwn import code, date, literal
 from bot.models import POLICY_TYPE_NAMES, Denial, Diagnosis, Job, MatchedStatement
 
 #: matched statements and conditions shown before "… and N more"

@@ -16,8 +16,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import slack_ids
-from bot.blocks import limits
-from bot.blocks.text import plain
+from bot.blocks import slack_limits as limits
+from bot.blocks.mrkdwn import plain
 from bot.config import AccountConfig
 
 _CHANNEL_ID = re.compile(r"^[A-Z0-9]{1,64}$")

@@ -10,7 +10,7 @@ from bot import slack_ids
 from bot.arns import role_name
 from bot.blocks.elements import actions, button, confirm, context, link_button, section
 from bot.blocks.links import job_console_url
-from bot.blocks.text import code, literal
+from bot.blocks.mrkdwn import code, literal
 from bot.models import FixPlan, Job
 
 Stage = Literal["applying_policy", "policy_applied", "starting_restore", "restore_running"]

@@ -13,9 +13,9 @@ from slack_sdk.models.blocks import Block, ButtonElement
 
 from bot import slack_ids
 from bot.arns import role_name
-from bot.blocks import limits
+from bot.blocks import slack_limits as limits
 from bot.blocks.elements import button, confirm, section
-from bot.blocks.text import bold, literal, plain
+from bot.blocks.mrkdwn import bold, literal, plain
 from bot.models import Job, Remedy
 
 #: remedies listed before "… and N more"; buttons stay below the 25 elements of an actions block

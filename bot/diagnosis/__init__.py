@@ -12,10 +12,9 @@ from bot.diagnosis.context import RuleContext
 from bot.diagnosis.contract import to_contract_json
 from bot.diagnosis.engine import assemble, run_rules
 from bot.diagnosis.facts import build_denial
-from bot.diagnosis.text import render_text
 from bot.models import Diagnosis, Job, ParsedInput
 
-__all__ = ["build_denial", "diagnose", "render_text", "to_contract_json"]
+__all__ = ["build_denial", "diagnose", "to_contract_json"]
 
 
 def diagnose(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import arns
-from bot.diagnosis import decoded as dm
+from bot.diagnosis import message_shape as dm
 from bot.diagnosis.actions import normalise_action
 from bot.models import Denial, Job, MatchedStatement, PolicyType, SentenceDenial
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.inputs.job_ids import is_job_id
-from bot.inputs.limits import (
+from bot.inputs.sizes import (
     MAX_BLOB_CHARS,
     MIN_BLOB_CANDIDATE,
     MIN_COMPLETE_BLOB,

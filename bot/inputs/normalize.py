@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.inputs.limits import BINARY_CONTROL_RATIO, BINARY_MIN_CONTROL_CHARS
+from bot.inputs.sizes import BINARY_CONTROL_RATIO, BINARY_MIN_CONTROL_CHARS
 
 # Slack turns URLs and e-mail-like words (role session names!) into <url|label> links.
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^<>|\s]*)(?:\|([^<>]*))?>")

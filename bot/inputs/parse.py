@@ -6,13 +6,13 @@ import re
 
 from bot.inputs import rejection
 from bot.inputs.blob import BlobFind, find_blob
-from bot.inputs.decoded import find_decoded
+from bot.inputs.decoded_json import find_decoded
 from bot.inputs.hints import extract_hints
 from bot.inputs.job_ids import find_job
-from bot.inputs.limits import MAX_INPUT_CHARS
 from bot.inputs.location import locate
 from bot.inputs.normalize import looks_binary, normalize_text
 from bot.inputs.sentence import find_sentence
+from bot.inputs.sizes import MAX_INPUT_CHARS
 from bot.inputs.status import find_status
 from bot.models import InputKind, JobRef, ParsedInput, Rejection, SentenceDenial
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.inputs.limits import MAX_INPUT_CHARS
+from bot.inputs.sizes import MAX_INPUT_CHARS
 from bot.models import Rejection
 
 ACCEPTED = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.inputs.limits import STATUS_TEXT_MAX_CHARS
+from bot.inputs.sizes import STATUS_TEXT_MAX_CHARS
 
 _KNOWN = [
     r"Access\s++Denied\s++trying\s++to\s++call\s++AWS\s++Backup\s++service",

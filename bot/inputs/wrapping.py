@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.inputs.limits import MAX_WRAP_WIDTH, MIN_WRAP_WIDTH
+from bot.inputs.sizes import MAX_WRAP_WIDTH, MIN_WRAP_WIDTH
 
 BLOB_RUN = re.compile(r"[A-Za-z0-9_-]++")
 _NEXT_LINE = re.compile(r"[ \t]*+\n([ \t]*+)([A-Za-z0-9_-]++)")

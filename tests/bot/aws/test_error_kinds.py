@@ -17,7 +17,7 @@ from botocore.exceptions import (
 )
 from botocore.stub import Stubber
 
-from bot.aws.errors import aws_errors, cause_code, map_client_error
+from bot.aws.error_mapping import aws_errors, cause_code, map_client_error
 from bot.errors import FixRefused
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.blocks import limits
+from bot.blocks import slack_limits as limits
 
 # The only <...> tokens the bot itself writes: validated user mentions and date formatting.
 _ALLOWED_TOKEN = re.compile(

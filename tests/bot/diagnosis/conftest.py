@@ -10,25 +10,13 @@ import pytest
 from bot.diagnosis.context import RuleContext
 from bot.diagnosis.facts import build_denial
 from bot.models import Job, ParsedInput, SentenceDenial
-from tests.bot.diagnosis.messages import ACCOUNT, RECOVERY_POINT, RESTORE_ROLE
+from tests.bot.diagnosis.messages import seed_restore_job
 
 
 @pytest.fixture
 def restore_job() -> Job:
     """The seed case's failed EC2 restore, run as the default Backup role (which has a path)."""
-    return Job(
-        job_id="4F7A1C2E-1111-2222-3333-444455556666",
-        job_type="restore",
-        account_id=ACCOUNT,
-        region="us-east-1",
-        status="FAILED",
-        status_message="You are not authorized to perform this operation. Please consult the "
-        "permissions associated with your AWS Backup role(s), and refer to the AWS Backup "
-        "documentation for more details.",
-        iam_role_arn=RESTORE_ROLE,
-        recovery_point_arn=RECOVERY_POINT,
-        resource_type="EC2",
-    )
+    return seed_restore_job()
 
 
 RuleContextFactory = Callable[..., RuleContext]

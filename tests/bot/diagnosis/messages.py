@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.models import Job
+
 ACCOUNT = "111122223333"
 RESTORE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole"
 BACKUP_SESSION = (
@@ -61,3 +63,20 @@ def deny_statement(
 
 def _condition(key: str, values: list[str]) -> dict[str, Any]:
     return {"key": key, "values": {"items": [{"value": v} for v in values]}}
+
+
+def seed_restore_job() -> Job:
+    """The seed case's failed EC2 restore, run as the default Backup role (which has a path)."""
+    return Job(
+        job_id="4F7A1C2E-1111-2222-3333-444455556666",
+        job_type="restore",
+        account_id=ACCOUNT,
+        region="us-east-1",
+        status="FAILED",
+        status_message="You are not authorized to perform this operation. Please consult the "
+        "permissions associated with your AWS Backup role(s), and refer to the AWS Backup "
+        "documentation for more details.",
+        iam_role_arn=RESTORE_ROLE,
+        recovery_point_arn=RECOVERY_POINT,
+        resource_type="EC2",
+    )

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from bot.inputs import parse_input
-from bot.inputs.limits import MAX_INPUT_CHARS
+from bot.inputs.sizes import MAX_INPUT_CHARS
 from bot.models import ParsedInput, Rejection
 from tests.bot.inputs.producers import make_blob, wrapped
 

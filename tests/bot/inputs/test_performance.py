@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.inputs import parse_input
-from bot.inputs.limits import MAX_INPUT_CHARS
+from bot.inputs.sizes import MAX_INPUT_CHARS
 from bot.models import ParsedInput, Rejection
 from tests.bot.inputs.producers import MARKER, make_blob, terraform
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.inputs import parse_input
 from bot.models import ParsedInput, Rejection
 from tests.bot.inputs.producers import BLOB_ALPHABET, MARKER, wrapped
-from tests.bot.inputs.test_decoded import COMPACT, MESSAGE, PRETTY
+from tests.bot.inputs.test_decoded_json import COMPACT, MESSAGE, PRETTY
 
 blobs = st.text(alphabet=BLOB_ALPHABET, min_size=400, max_size=1200).map(lambda b: "Aq7" + b)
 # Prose words and punctuation; a blob needs a separator from its neighbours to be findable.

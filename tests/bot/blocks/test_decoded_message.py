@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from bot.blocks import decoded_view
-from bot.blocks.decoded import json_chunks
-from bot.blocks.text import escape
+from bot.blocks.decoded_message import json_chunks
+from bot.blocks.mrkdwn import escape
 from tests.bot.blocks.slack_checks import as_dicts, assert_within_slack_limits
 
 

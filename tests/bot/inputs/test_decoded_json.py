@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.inputs import parse_input
-from bot.inputs.decoded import find_decoded
+from bot.inputs.decoded_json import find_decoded
 from bot.models import ParsedInput
 
 MESSAGE: dict[str, Any] = {

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.blocks.text import (
+from bot.blocks.mrkdwn import (
     TRUNCATED,
     bold,
     code,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from bot.blocks.elements import context, section
-from bot.blocks.text import bold, literal
+from bot.blocks.mrkdwn import bold, literal
 from bot.blocks.usage import usage_blocks
 from bot.errors import BackupDoctorError
 

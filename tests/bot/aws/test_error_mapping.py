@@ -12,7 +12,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from bot.aws.errors import is_not_found, map_client_error
+from bot.aws.error_mapping import is_not_found, map_client_error
 from bot.errors import (
     AwsThrottled,
     AwsUnavailable,

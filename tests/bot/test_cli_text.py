@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import json
 
-from bot.diagnosis import diagnose, render_text
+import pytest
+
+from bot.cli_text import render_text
+from bot.diagnosis import diagnose
 from bot.models import Job, ParsedInput
 from tests.bot.diagnosis.messages import (
     BACKUP_SESSION,
     INSTANCE_ROLE,
     RESTORE_ROLE,
     decoded_message,
+    seed_restore_job,
 )
+
+
+@pytest.fixture
+def restore_job() -> Job:
+    return seed_restore_job()
 
 
 def test_headline_names_the_role_not_the_session(restore_job: Job) -> None:

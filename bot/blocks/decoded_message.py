@@ -8,9 +8,9 @@ from typing import Any
 from slack_sdk.models.blocks import Block, PlainTextObject
 from slack_sdk.models.views import View
 
-from bot.blocks import limits
+from bot.blocks import slack_limits as limits
 from bot.blocks.elements import context, section
-from bot.blocks.text import escape, plain
+from bot.blocks.mrkdwn import escape, plain
 
 #: room for the code fences inside one section
 _CHUNK = limits.SECTION_TEXT - 8
