@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 ACCOUNT_ID = re.compile(r"\d{12}")
 REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
-_SESSION = re.compile(r"^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role/([\w+=,.@-]+)/(.+)$")
 # one ARN field: a mask in brackets may hold a colon ("[redacted:account_id]", "<aws:account>")
 _FIELD = r"(?:\[[^\]]*\]|<[^>]*>|\{[^}]*\}|[^:\[<{])*"
 _ARN = re.compile(rf"arn:({_FIELD}):({_FIELD}):({_FIELD}):({_FIELD}):(.+)", re.DOTALL)
@@ -110,22 +109,51 @@ def service_of(value: str | None) -> str | None:
 
 
 def role_from_session(principal_arn: str | None) -> str | None:
-    """``arn:aws:sts::A:assumed-role/R/S`` -> ``arn:aws:iam::A:role/R``.
+    """``arn:aws:sts::A:assumed-role/R/S`` -> ``arn:aws:iam::A:role/R``, masked parts as written.
 
     A session ARN drops the role's path, so the result is only right for roles at ``/``; a role ARN
     from elsewhere (the Backup job's IamRoleArn) is preferred whenever there is one.
     """
-    match = _SESSION.match(principal_arn or "")
-    if not match:
+    found = _assumed_role(principal_arn)
+    if found is None:
         return None
-    partition, account, role, _session = match.groups()
+    partition, account, role, _session = found
     return f"arn:{partition}:iam::{account}:role/{role}"
 
 
 def session_name(principal_arn: str | None) -> str | None:
     """The session part of an assumed-role ARN (``AWSBackup-<Role>``, an instance id, ...)."""
-    match = _SESSION.match(principal_arn or "")
-    return match.group(4) if match else None
+    found = _assumed_role(principal_arn)
+    return found[3] if found else None
+
+
+def is_masked(field: str | None) -> bool:
+    """True for an account field someone replaced (``[redacted]``, ``xxxxxxxxxxxx``, ``123456789``).
+
+    An empty field is not masked (IAM and S3 ARNs have no Region, S3 none for the account).
+    """
+    return bool(field) and not is_account_id(field)
+
+
+def masked_fields(values: dict[str, str | None]) -> list[str]:
+    """The names of the values (ARNs or account ids) whose account part is masked, in order."""
+    found = []
+    for name, value in values.items():
+        arn = parse_arn(value)
+        account = arn.account if arn else value
+        if value and is_masked(account) and (arn is not None or name.endswith("account_id")):
+            found.append(name)
+    return found
+
+
+def _assumed_role(value: str | None) -> tuple[str, str, str, str] | None:
+    arn = parse_arn(value)
+    if arn is None or arn.service != "sts" or not arn.resource.startswith("assumed-role/"):
+        return None
+    role, _, session = arn.resource.removeprefix("assumed-role/").partition("/")
+    if not role or not session or not arn.account:
+        return None
+    return arn.partition, arn.account, role, session
 
 
 def account_and_region(texts: Iterable[str | None]) -> tuple[str | None, str | None]:

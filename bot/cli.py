@@ -13,7 +13,7 @@ import json
 import sys
 from typing import TextIO
 
-from bot.errors import BackupDoctorError, InputUnusable, MessageTruncated
+from bot.errors import BackupDoctorError
 from bot.models import Diagnosis, ParsedInput
 from bot.observability.metrics import COMMANDS
 from bot.pipeline import parse
@@ -64,20 +64,9 @@ def _read_text(words: list[str], stdin: TextIO) -> str:
 
 
 def _offline(parsed: ParsedInput) -> Diagnosis:
+    """What the text itself says; what needs AWS (decoding, the job) is named as a next step."""
     from bot.diagnosis import diagnose
 
-    if parsed.truncated and parsed.sentence is None and parsed.decoded is None:
-        raise MessageTruncated(
-            "This encoded message is cut off, so AWS cannot decode it.",
-            "Paste the whole message.",
-        )
-    nothing_to_read = parsed.sentence is None and parsed.decoded is None and not parsed.status_text
-    if parsed.kind in ("job_id", "job_arn") or (parsed.encoded_message and nothing_to_read):
-        raise InputUnusable(
-            "With --offline I can only explain what the text itself says, and this needs AWS "
-            "(decoding the message or fetching the job).",
-            "Run it again without --offline, with AWS credentials for the bot's hub role.",
-        )
     return diagnose(parsed)
 
 

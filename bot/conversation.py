@@ -63,9 +63,10 @@ class Conversation:
 
     def post_diagnosis(self, diagnosis: Diagnosis, origin: Origin) -> None:
         """Record the request (for buttons) and post its card."""
-        account_id = (diagnosis.job.account_id if diagnosis.job else None) or (
-            diagnosis.denial.account_id if diagnosis.denial else None
-        )
+        denial = diagnosis.denial
+        # a masked account ("[redacted]") is shown as written but never acted on
+        known = denial.account_id if denial and "account_id" not in denial.redacted else None
+        account_id = (diagnosis.job.account_id if diagnosis.job else None) or known
         region = (diagnosis.job.region if diagnosis.job else None) or (
             diagnosis.denial.region if diagnosis.denial else None
         )

@@ -30,13 +30,6 @@ class InputUnusable(BackupDoctorError):
     exit_code = 2
 
 
-class MessageTruncated(BackupDoctorError):
-    """The encoded message was cut (by a terminal, a log viewer, ``...``); STS cannot decode it."""
-
-    code = "MESSAGE_TRUNCATED"
-    exit_code = 2
-
-
 class MessageInvalid(BackupDoctorError):
     """STS rejected the message: expired, changed in transit, or from another account."""
 

@@ -84,6 +84,9 @@ class ParsedInput(_Frozen):
     region: str | None = None  # from a `region=` hint or from ARNs in the text
     account_hint: bool = False  # account_id came from an explicit `account=` word
     region_hint: bool = False  # region came from an explicit `region=` word
+    producer: str | None = None  # the tool that printed it: aws-cli, terraform, backup-status...
+    called_api: str | None = None  # the API the caller called; never taken for the denied action
+    error_code: str | None = None  # the AWS error code in the text (UnauthorizedOperation, ...)
 
 
 class MatchedStatement(_Frozen):
@@ -111,6 +114,9 @@ class Denial(_Frozen):
     matched_statements: list[MatchedStatement] = Field(default_factory=list)
     context: dict[str, list[str]] = Field(default_factory=dict)  # context condition keys
     sources: list[str] = Field(default_factory=list)  # decoded_message | sentence | job
+    #: the fields above whose account the poster masked ("[redacted]", "xxxxxxxxxxxx"): kept as
+    #: written, shown as such, and never sent to AWS
+    redacted: list[str] = Field(default_factory=list)
 
 
 class Job(_Frozen):

@@ -10,14 +10,9 @@ from bot.aws.backup_jobs import JobFinder
 from bot.aws.decode import Decoder
 from bot.config import BotConfig
 from bot.diagnosis import diagnose
-from bot.errors import AccountUnknown, InputUnusable, MessageTruncated
+from bot.errors import AccountUnknown, InputUnusable
 from bot.inputs import parse_input
 from bot.models import Diagnosis, Job, ParsedInput, Rejection
-
-TRUNCATED_NEXT_STEP = (
-    "Paste the whole message (it is one long line of letters, digits, - and _), or give me the "
-    "restore job ID and I will fetch the message from AWS Backup myself."
-)
 
 
 class Pipeline:
@@ -75,11 +70,7 @@ class Pipeline:
         if parsed.encoded_message is None:
             return None
         if parsed.truncated:
-            if parsed.sentence is not None or parsed.decoded is not None:
-                return None  # explain from what the text says; the card notes the cut message
-            raise MessageTruncated(
-                "This encoded message is cut off, so AWS cannot decode it.", TRUNCATED_NEXT_STEP
-            )
+            return None  # explain what the text says; the card says how to get the whole message
         first = job.account_id if job else parsed.account_id
         order = [first] if first and self._config.account(first) else []
         order += [a.id for a in self._config.accounts_in_order(channel_id) if a.id not in order]

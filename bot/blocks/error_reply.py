@@ -11,7 +11,6 @@ from bot.errors import BackupDoctorError
 
 _EMOJI = {
     "MESSAGE_INVALID": ":hourglass:",
-    "MESSAGE_TRUNCATED": ":scissors:",
     "JOB_NOT_FOUND": ":mag:",
     "ACCOUNT_UNKNOWN": ":grey_question:",
     "INPUT_UNUSABLE": ":grey_question:",

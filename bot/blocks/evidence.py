@@ -77,6 +77,8 @@ def _account(diagnosis: Diagnosis, account_label: str | None) -> str:
     )
     if diagnosis.account_name and account_id:
         return literal(f"{diagnosis.account_name} ({account_id})", 200)
+    if diagnosis.denial and "account_id" in diagnosis.denial.redacted:
+        return literal(f"{account_id} (masked in the paste)", 200)
     return literal(diagnosis.account_name or account_id or "unknown", 200)
 
 

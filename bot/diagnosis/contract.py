@@ -25,7 +25,12 @@ def _input(diagnosis: Diagnosis) -> dict[str, Any]:
     if job_id is None and diagnosis.job is not None:
         job_id = diagnosis.job.job_id
     return {
-        "kind": parsed.kind,
+        # the contract's five kinds: a pasted Backup job status is an error text (its producer
+        # says "backup-status")
+        "kind": "error_text" if parsed.kind == "status_text" else parsed.kind,
+        "producer": parsed.producer,
+        "called_api": parsed.called_api,
+        "error_code": parsed.error_code,
         "encoded_message": parsed.encoded_message,
         "truncated": parsed.truncated,
         "job_id": job_id,
@@ -46,6 +51,7 @@ def _denial(denial: Denial) -> dict[str, Any]:
         "policy_type": denial.policy_type,
         "matched_statements": [_statement(s) for s in denial.matched_statements],
         "sources": list(denial.sources),
+        "redacted": list(denial.redacted),
     }
 
 

@@ -116,10 +116,22 @@ def _complete(
     job_role = job.iam_role_arn if job and arns.is_role_arn(job.iam_role_arn) else None
     facts["role_arn"] = job_role or session_role
     context = facts.get("context") or {}
-    facts["account_id"] = _account(facts, job, account_id, context)
+    facts["account_id"] = _account(facts, job, account_id, context) or _masked_account(facts)
     facts["region"] = _region(facts, job, region, context)
     facts["sources"] = sources
+    facts["redacted"] = arns.masked_fields(
+        {key: facts.get(key) for key in ("principal_arn", "role_arn", "account_id", "resource")}
+    )
     return Denial.model_validate(facts)
+
+
+def _masked_account(facts: dict[str, Any]) -> str | None:
+    """The account as the poster masked it (kept verbatim and flagged, never sent to AWS)."""
+    for key in ("principal_arn", "role_arn", "resource"):
+        arn = arns.parse_arn(facts.get(key))
+        if arn is not None and arns.is_masked(arn.account):
+            return arn.account
+    return None
 
 
 def _account(

@@ -11,6 +11,7 @@ from bot.inputs.hints import extract_hints
 from bot.inputs.job_ids import find_job
 from bot.inputs.location import locate
 from bot.inputs.normalize import looks_binary, normalize_text
+from bot.inputs.producer import find_producer
 from bot.inputs.sentence import find_sentence
 from bot.inputs.sizes import MAX_INPUT_CHARS
 from bot.inputs.status import find_status
@@ -19,6 +20,9 @@ from bot.models import InputKind, JobRef, ParsedInput, Rejection, SentenceDenial
 _ERROR_SIGNAL = re.compile(
     r"(?i)not\s++authorized\s++to\s++perform|UnauthorizedOperation|AccessDenied|Access\s++Denied"
     r"|status\s*+code:?\s*+403|encoded\s++authorization"
+    # not every "not authorized" is an IAM denial: credentials and Regions fail alike
+    r"|ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient|OptInRequired"
+    r"|security\s++token\s++included\s++in\s++the\s++request\s++is\s++(?:expired|invalid)"
 )
 
 
@@ -54,6 +58,7 @@ def _recognise(text: str) -> ParsedInput | None:
         return None
     if sentence is None and status is not None and status.resource:
         sentence = SentenceDenial(resource=status.resource)
+    producer = find_producer(text)
     return ParsedInput(
         kind=kind,
         encoded_message=blob.encoded if blob else None,
@@ -63,6 +68,9 @@ def _recognise(text: str) -> ParsedInput | None:
         sentence=sentence,
         job=job,
         status_text=status.text if status and not (blob and blob.encoded) else None,
+        producer=producer.name,
+        called_api=producer.called_api,
+        error_code=producer.error_code,
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.bot.inputs.test_public_cases import RAW_XML_BLOB
 from tests.support.decoded_messages import passrole_denial
 
 SCP = (
@@ -67,19 +68,47 @@ def test_json_follows_the_contract(cli) -> None:  # type: ignore[no-untyped-def]
     assert statement["Resource"] == "arn:aws:iam::123456789012:role/foo-bar-ec2-role"
 
 
-@pytest.mark.parametrize(
-    ("args", "needle"),
-    [
-        (["--offline", "hello world"], "i can read any of these"),
-        (["--offline", "restore job 5b2a3c4d-1e2f-4a5b-8c9d-0e1f2a3b4c5d"], "without --offline"),
-    ],
-    ids=["garbage", "job-id-needs-aws"],
-)
-def test_unusable_input_exits_2_with_the_next_step(cli, args: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = cli(args)
+def test_text_that_is_no_aws_denial_exits_2_saying_what_is_accepted(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli(["--offline", "hello world"])
     assert code == 2
     assert out == ""
-    assert needle in err.lower()
+    assert "i can read any of these" in err.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "next_step"),
+    [
+        (
+            "restore job 5b2a3c4d-1e2f-4a5b-8c9d-0e1f2a3b4c5d",
+            "JOB_NOT_LOOKED_UP",
+            "DECODE_THROUGH_AWS",
+        ),
+        (
+            "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: "
+            "You are not authorized to perform this operation. Encoded authorization failure "
+            "message: " + RAW_XML_BLOB,
+            "ENCODED_MESSAGE_NOT_DECODED",
+            "DECODE_THROUGH_AWS",
+        ),
+        (
+            "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: "
+            "You are not authorized to perform this operation. Encoded authorization failure "
+            "message: AQoDYXdzEJr...",
+            "ENCODED_MESSAGE_CUT",
+            "FIND_IN_CLOUDTRAIL",
+        ),
+    ],
+    ids=["job-id", "whole-blob", "cut-blob"],
+)
+def test_offline_what_needs_aws_is_a_partial_diagnosis_with_the_next_step(
+    cli, text: str, code: str, next_step: str
+) -> None:  # type: ignore[no-untyped-def]
+    status, out, _ = cli(["--offline", "--json", text])
+    result = json.loads(out)
+    assert status == 0
+    assert code in [f["code"] for f in result["findings"]]
+    assert next_step in [r["id"] for r in result["remedies"]]
+    assert "NOT_ENOUGH_INFORMATION" not in [f["code"] for f in result["findings"]]
 
 
 def test_unusable_input_is_said_before_any_configuration_is_read(

@@ -82,10 +82,19 @@ def test_an_expired_or_foreign_message_says_what_to_do(bot: BotUnderTest) -> Non
     assert bot.slack.calls_to("chat.postMessage") == []
 
 
-def test_a_truncated_message_is_not_sent_to_aws(bot: BotUnderTest) -> None:
-    send(bot, f"Encoded authorization failure message: {BLOB[:300]}...")
-    [reply] = bot.slack.wait_for("response_url")
-    assert "cut off" in json.dumps(reply.args["blocks"])
+def test_a_truncated_message_gets_a_partial_card_and_is_not_sent_to_aws(
+    bot: BotUnderTest,
+) -> None:
+    send(
+        bot,
+        "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You "
+        f"are not authorized to perform this operation. Encoded authorization failure message: "
+        f"{BLOB[:300]}...",
+    )
+    card = json.dumps(bot.slack.wait_for("chat.postMessage", 2)[1].args["blocks"])
+    assert "cut off" in card
+    assert "Find the whole message in CloudTrail" in card
+    assert "RunInstances" in card
     assert "sts:DecodeAuthorizationMessage" not in bot.aws.calls()
 
 

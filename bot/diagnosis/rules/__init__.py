@@ -19,12 +19,15 @@ from bot.diagnosis.rules import (
     guardrail,
     input_incomplete,
     kms,
+    not_iam,
     passrole,
     request_tags,
     tag_on_create,
+    unread_message,
 )
 
 RULES: tuple[Rule, ...] = (
+    not_iam.check,
     backup_restore_passrole.check,
     backup_instance_profile.check,
     backup_not_authorized.check,
@@ -39,4 +42,4 @@ RULES: tuple[Rule, ...] = (
     kms.check,
 )
 FALLBACK_RULES: tuple[Rule, ...] = (generic.check,)
-NOTE_RULES: tuple[Rule, ...] = (input_incomplete.check,)
+NOTE_RULES: tuple[Rule, ...] = (input_incomplete.check, unread_message.check)

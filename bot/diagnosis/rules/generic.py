@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.diagnosis.context import Hit, RemedyParams, RuleContext
 from bot.diagnosis.policy import least_privilege_policy
+from bot.diagnosis.rules import unread_message
 from bot.diagnosis.rules.details import base_details, grantee_role
 
 
@@ -23,6 +24,8 @@ def check(ctx: RuleContext) -> list[Hit]:
     """IMPLICIT_DENY (with an exact grant when role, action and resource are known),
     ACCESS_DENIED_UNCLEAR, or NOT_ENOUGH_INFORMATION."""
     if ctx.action is None:
+        if unread_message.check(ctx):
+            return []  # its note says exactly what is missing and how to get it
         return [Hit("NOT_ENOUGH_INFORMATION", base_details(ctx))]
     if ctx.explicit_deny is False and ctx.allow_can_help:
         return _implicit(ctx)

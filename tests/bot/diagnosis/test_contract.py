@@ -58,8 +58,9 @@ def test_unknowns_are_null() -> None:
     )
     assert contract["denial"] is None
     assert contract["input"] == {
-        "kind": "status_text", "encoded_message": None, "truncated": False,
-        "job_id": None, "account_id": None, "region": None,
+        "kind": "error_text", "producer": None, "called_api": None, "error_code": None,
+        "encoded_message": None,
+        "truncated": False, "job_id": None, "account_id": None, "region": None,
     }  # fmt: skip
     assert [f["code"] for f in contract["findings"]] == ["NOT_ENOUGH_INFORMATION"]
     assert all(r["policy"] is None and r["attach_to"] is None for r in contract["remedies"])

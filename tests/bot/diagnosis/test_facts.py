@@ -69,7 +69,8 @@ def test_action_is_normalised(
             "arn:aws-cn:sts::111122223333:assumed-role/R/i-0abc",
             "arn:aws-cn:iam::111122223333:role/R",
         ),
-        ("arn:aws:sts::[redacted]:assumed-role/R/S", None),
+        # a masked account: the role is still named, as written (and flagged as redacted)
+        ("arn:aws:sts::[redacted]:assumed-role/R/S", "arn:aws:iam::[redacted]:role/R"),
         ("arn:aws:iam::111122223333:user/dev/ana", None),
         ("arn:aws:iam::111122223333:role/direct", "arn:aws:iam::111122223333:role/direct"),
     ],
@@ -100,7 +101,8 @@ def test_job_role_wins_and_sources_list_every_input(restore_job: Job) -> None:
             None,
             "111122223333",
         ),
-        (decoded_message("arn:aws:iam::accountID:user/u", "iam:PassRole"), None, None),
+        # no real account anywhere: the masked one as written
+        (decoded_message("arn:aws:iam::accountID:user/u", "iam:PassRole"), None, "accountID"),
         (
             decoded_message("arn:aws:iam::accountID:user/u", "iam:PassRole"),
             "444455556666",
@@ -122,16 +124,17 @@ def test_job_role_wins_and_sources_list_every_input(restore_job: Job) -> None:
                 context={"aws:Account": "accountID"},
             ),
             None,
-            None,
+            "[redacted]",
         ),
     ],
 )
-def test_account_only_counts_twelve_digits(
+def test_a_real_account_wins_and_a_masked_one_is_kept_as_written_and_flagged(
     message: dict[str, Any], hint: str | None, expected: str | None
 ) -> None:
     denial = build_denial(message, account_id=hint)
     assert denial is not None
     assert denial.account_id == expected
+    assert ("account_id" in denial.redacted) is not (expected or "").isdigit()
 
 
 @pytest.mark.parametrize(

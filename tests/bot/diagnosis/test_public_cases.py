@@ -99,10 +99,12 @@ def test_no_policy_is_built_on_a_placeholder_account(case_id: str) -> None:
     assert grant.automatic is False
 
 
-def test_redacted_sample_has_no_account_and_no_role() -> None:
+def test_redacted_sample_keeps_account_and_role_as_written_and_flags_them() -> None:
     denial = diagnose_sample("ocp-kcs-machineapi-runinstances-scp").denial
     assert denial is not None
-    assert (denial.account_id, denial.role_arn) == (None, None)
+    assert denial.account_id == "[redacted]"
+    assert denial.role_arn == "arn:aws:iam::[redacted]:role/[redacted:sso_user_role_name]"
+    assert denial.redacted == ["principal_arn", "role_arn", "account_id", "resource"]
     assert denial.matched_statements[0].sid == "Statement1"
 
 
@@ -110,7 +112,8 @@ def test_repost_passrole_sample_reads_region_and_passed_to_service_from_context(
     diagnosis = diagnose_sample("repost-ec2-not-auth-launch-passrole")
     assert diagnosis.denial is not None
     assert diagnosis.denial.region == "us-east-2"
-    assert diagnosis.denial.account_id is None
+    assert diagnosis.denial.account_id == "accountID"  # the poster's placeholder, as written
+    assert "account_id" in diagnosis.denial.redacted
     grant = next(r for r in diagnosis.remedies if r.id == "GRANT_PASSROLE")
     assert "only to ec2.amazonaws.com" in grant.description
 

@@ -1,4 +1,4 @@
-"""Rule: a cut or abridged input is said to be incomplete."""
+"""Rule: an abridged decoded message is said to be incomplete."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.bot.diagnosis.conftest import RuleContextFactory
 @pytest.mark.parametrize(
     ("parsed", "fires"),
     [
-        (ParsedInput(kind="encoded_message", encoded_message="abc", truncated=True), True),
+        (ParsedInput(kind="encoded_message", encoded_message="abc", truncated=True), False),
         (ParsedInput(kind="decoded_message", decoded={}, decoded_partial=True), True),
         (ParsedInput(kind="decoded_message", decoded={}), False),
     ],
