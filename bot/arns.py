@@ -127,6 +127,15 @@ def session_name(principal_arn: str | None) -> str | None:
     return found[3] if found else None
 
 
+#: AWS Backup names the sessions of the roles it works as ``AWSBackup-<RoleName>``
+BACKUP_SESSION_PREFIX = "AWSBackup-"
+
+
+def is_backup_session(principal_arn: str | None) -> bool:
+    """True for a session AWS Backup opened (``.../assumed-role/R/AWSBackup-R``)."""
+    return (session_name(principal_arn) or "").startswith(BACKUP_SESSION_PREFIX)
+
+
 def is_masked(field: str | None) -> bool:
     """True for an account field someone replaced (``[redacted]``, ``xxxxxxxxxxxx``, ``123456789``).
 

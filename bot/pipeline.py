@@ -6,8 +6,10 @@ way is a ``BackupDoctorError`` that says what to do next.
 
 from __future__ import annotations
 
+from bot.arns import is_backup_session
 from bot.aws.backup_jobs import JobFinder
-from bot.aws.decode import Decoder
+from bot.aws.decode import Decoder, DecodeResult
+from bot.aws.failed_jobs import FailedJobMatcher
 from bot.config import BotConfig
 from bot.diagnosis import diagnose
 from bot.errors import AccountUnknown, InputUnusable
@@ -18,10 +20,17 @@ from bot.models import Diagnosis, Job, ParsedInput, Rejection
 class Pipeline:
     """Turns text into a Diagnosis using the read-only AWS access it is given."""
 
-    def __init__(self, config: BotConfig, decoder: Decoder, jobs: JobFinder) -> None:
+    def __init__(
+        self,
+        config: BotConfig,
+        decoder: Decoder,
+        jobs: JobFinder,
+        failed_jobs: FailedJobMatcher | None = None,
+    ) -> None:
         self._config = config
         self._decoder = decoder
         self._jobs = jobs
+        self._failed_jobs = failed_jobs
 
     def diagnose_text(
         self,
@@ -44,7 +53,10 @@ class Pipeline:
         if parsed.job is not None:
             job = self._find_job(parsed, channel_id)
             parsed = _with_status_message(parsed, job)
-        decoded = self._decode(parsed, channel_id, job)
+        result = self._decode(parsed, channel_id, job)
+        decoded = result.decoded if result else None
+        if job is None and result is not None:
+            job = self._job_of_message(parsed, result)
         account_id = (job.account_id if job else None) or parsed.account_id
         account = self._config.account(account_id)
         return diagnose(
@@ -64,9 +76,22 @@ class Pipeline:
         ref = ref.model_copy(update=update)
         return self._jobs.find(ref, self._config.channel(channel_id).default_account)
 
+    def _job_of_message(self, parsed: ParsedInput, result: DecodeResult) -> Job | None:
+        """The failed restore a pasted AWS Backup error came from (so its fixes can re-run it)."""
+        account = self._config.account(result.account_id)
+        if self._failed_jobs is None or account is None or parsed.encoded_message is None:
+            return None
+        context = result.decoded.get("context")
+        principal = context.get("principal") if isinstance(context, dict) else None
+        arn = principal.get("arn") if isinstance(principal, dict) else None
+        by_backup = is_backup_session(arn if isinstance(arn, str) else None)
+        if not by_backup and parsed.producer != "backup-status":
+            return None
+        return self._failed_jobs.find(parsed.encoded_message, account)
+
     def _decode(
         self, parsed: ParsedInput, channel_id: str | None, job: Job | None
-    ) -> dict[str, object] | None:
+    ) -> DecodeResult | None:
         if parsed.encoded_message is None:
             return None
         if parsed.truncated:
@@ -79,7 +104,7 @@ class Pipeline:
                 "No AWS account is configured, so I cannot decode this message.",
                 "Add your accounts to backup-doctor.yaml (see deploy/backup-doctor.example.yaml).",
             )
-        return self._decoder.decode(parsed.encoded_message, order).decoded
+        return self._decoder.decode(parsed.encoded_message, order)
 
     def _account_list(self) -> str:
         return ", ".join(a.label for a in self._config.accounts) or "none"

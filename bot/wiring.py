@@ -19,6 +19,7 @@ import redis
 from bot.aws.backup_jobs import JobFinder
 from bot.aws.calls import CallHook
 from bot.aws.decode import Decoder
+from bot.aws.failed_jobs import FailedJobMatcher
 from bot.aws.sessions import ReadSessions
 from bot.config import BotConfig, ConfigError, Settings, load_bot_config
 from bot.errors import AccountUnknown
@@ -57,7 +58,8 @@ def build_read_side(
     sessions = ReadSessions(config.accounts, base_session=base_session, on_call=on_call)
     decoder = Decoder(sessions, redis_client, prefix, config.decode_cache_ttl_seconds)
     jobs = JobFinder(sessions, config.accounts, config.job_lookup_budget_seconds)
-    return ReadSide(sessions, decoder, jobs, Pipeline(config, decoder, jobs))
+    failed = FailedJobMatcher(sessions, jobs, config.job_lookup_budget_seconds)
+    return ReadSide(sessions, decoder, jobs, Pipeline(config, decoder, jobs, failed))
 
 
 def build_pipeline_from_environment() -> Pipeline:

@@ -20,6 +20,7 @@ READ_ACTIONS = {
     "backup:DescribeBackupJob",
     "backup:DescribeCopyJob",
     "backup:GetRestoreJobMetadata",
+    "backup:ListRestoreJobs",
     "backup:GetRecoveryPointRestoreMetadata",
     "backup:DescribeRecoveryPoint",
     "iam:GetRole",

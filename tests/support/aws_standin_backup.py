@@ -267,6 +267,12 @@ class BackupService:
         for param, key in wanted.items():
             if param in params:
                 views = [v for v in views if v.get(key) == params[param]]
+        if "ByCreatedAfter" in params:  # ISO 8601 in the query string, as botocore sends it
+            after = to_epoch(params["ByCreatedAfter"])
+            views = [v for v in views if to_epoch(v["CreationDate"]) >= after]
+        if "ByCreatedBefore" in params:
+            before = to_epoch(params["ByCreatedBefore"])
+            views = [v for v in views if to_epoch(v["CreationDate"]) <= before]
         start = int(params.get("NextToken", 0))
         end = start + int(params.get("MaxResults", 1000))
         members = service_model("backup").shape_for("RestoreJobsListMember").members  # type: ignore[attr-defined]

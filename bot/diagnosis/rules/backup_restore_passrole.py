@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from bot.arns import session_name
+from bot.arns import is_backup_session
 from bot.diagnosis.context import Hit, RemedyParams, RuleContext
 from bot.diagnosis.policy import passrole_policy
 from bot.diagnosis.rules.details import base_details, grantee_role, role_is_exact
 
 EC2_SERVICE = "ec2.amazonaws.com"
-#: AWS Backup names its sessions ``AWSBackup-<RoleName>``
-BACKUP_SESSION_PREFIX = "AWSBackup-"
 
 
 def is_backup_principal(ctx: RuleContext) -> bool:
@@ -17,9 +15,8 @@ def is_backup_principal(ctx: RuleContext) -> bool:
     denial = ctx.denial
     if denial is None:
         return False
-    session = session_name(denial.principal_arn) or ""
     job_role = ctx.job.iam_role_arn if ctx.job else None
-    return session.startswith(BACKUP_SESSION_PREFIX) or (
+    return is_backup_session(denial.principal_arn) or (
         job_role is not None and denial.role_arn == job_role
     )
 
