@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot import slack_ids
 from bot.blocks import diagnosis_card, summary_text
-from bot.models import Denial, Diagnosis, MatchedStatement, Remedy
+from bot.diagnosis import diagnose
+from bot.inputs import parse_input
+from bot.models import Denial, Diagnosis, MatchedStatement, ParsedInput, Remedy
 from tests.bot.blocks.samples import ACCOUNT, JOB_ID, make_diagnosis
 from tests.bot.blocks.slack_checks import as_dicts, assert_within_slack_limits
 
@@ -223,3 +226,15 @@ def test_an_unsaved_request_gets_no_buttons_that_would_act_on_it() -> None:
     assert "request_fix" not in rendered
     assert "show_decoded" not in rendered
     assert "could not save this request" in rendered
+
+
+def test_a_masked_account_is_shown_as_written_and_said_to_be_masked() -> None:
+    parsed = parse_input(
+        "User: arn:aws:sts::[redacted:account_id]:assumed-role/Restore/AWSBackup-Restore is not "
+        "authorized to perform: iam:PassRole on resource: arn:aws:iam::[redacted:account_id]:role/"
+        "app because no identity-based policy allows the iam:PassRole action"
+    )
+    assert isinstance(parsed, ParsedInput)
+    card = json.dumps(_card(diagnose(parsed), account_label=None))
+    assert "[redacted:account_id] (masked in the paste)" in card
+    assert "console.aws.amazon.com/iam" not in card  # no link is built from a masked ARN
