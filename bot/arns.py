@@ -145,12 +145,15 @@ def is_masked(field: str | None) -> bool:
 
 
 def masked_fields(values: dict[str, str | None]) -> list[str]:
-    """The names of the values (ARNs or account ids) whose account part is masked, in order."""
+    """The names of the values whose account the poster masked, in order.
+
+    ``account_id`` holds an account id; every other value is an ARN (its account field counts).
+    """
     found = []
     for name, value in values.items():
         arn = parse_arn(value)
-        account = arn.account if arn else value
-        if value and is_masked(account) and (arn is not None or name.endswith("account_id")):
+        account = value if name == "account_id" else (arn.account if arn else None)
+        if is_masked(account):
             found.append(name)
     return found
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.errors import FixRefused
 from bot.fixes import grant_passrole, restore_without_iam_role, revert_grant
 from bot.fixes.fix import Fix, FixOutcome, FixRun, PlanInputs
-from bot.models import FixPlan
+from bot.models import Diagnosis, FixPlan
+
+if TYPE_CHECKING:
+    from mypy_boto3_iam import IAMClient
 
 _FIXES: dict[str, Fix] = {
     fix.id: fix for fix in (restore_without_iam_role.FIX, grant_passrole.FIX, revert_grant.FIX)
@@ -57,12 +60,15 @@ def plan_fix(inputs: PlanInputs) -> FixPlan:
     return entry.plan(inputs)
 
 
-def plan_revert(earlier: FixPlan, **inputs: Any) -> FixPlan:
+def plan_revert(
+    earlier: FixPlan, *, diagnosis: Diagnosis, request_id: str, iam: IAMClient
+) -> FixPlan:
     """The plan that undoes ``earlier`` (its entry's ``revert_with``); ``FixRefused`` if none."""
     reverter = fix_for(earlier.fix).revert_with
     if reverter is None:
         raise FixRefused("Only a finished permission grant can be reverted.", _STEPS)
-    return fix_for(reverter).plan(PlanInputs(earlier=earlier, **inputs))
+    inputs = PlanInputs(diagnosis, request_id, iam, earlier=earlier)
+    return fix_for(reverter).plan(inputs)
 
 
 def apply_fix(plan: FixPlan, run: FixRun) -> FixOutcome:
