@@ -159,7 +159,7 @@ class Remedy(_Frozen):
     description: str
     changes_iam: bool
     automatic: bool  # the bot can carry it out (after approval)
-    fix: str | None = None  # fix catalogue id, e.g. RESTORE_WITHOUT_IAM_ROLE, GRANT_PASSROLE
+    fix: str | None = None  # the fix catalogue entry (bot.fixes.catalogue) that carries it out
     attach_to: str | None = None  # role ARN the policy goes on
     policy: dict[str, Any] | None = None  # least-privilege policy document
     policy_name: str | None = None  # inline policy name the fix uses

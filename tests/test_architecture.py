@@ -48,3 +48,31 @@ def test_only_the_composition_root_imports_the_handlers() -> None:
         if any(name.split(".")[0] == "handlers" for name in imports_of(path))
     }
     assert importers == {"bot/app.py"}
+
+
+def test_no_fix_id_is_spelled_out_outside_the_fix_catalogue() -> None:
+    """Flow code asks the catalogue entry; only bot/fixes/ (and the remedy catalogue and rules of
+    bot/diagnosis/, whose remedy ids name them) may spell a fix id."""
+    from bot.fixes import fix_ids
+
+    offending = {
+        f"{path.relative_to(ROOT)}: {fix_id}"
+        for package in ("bot", "handlers")
+        for path in (ROOT / package).rglob("*.py")
+        if not path.is_relative_to(ROOT / "bot" / "fixes")
+        and not path.is_relative_to(ROOT / "bot" / "diagnosis")
+        for fix_id in fix_ids()
+        if fix_id in path.read_text()
+    }
+    assert not offending
+
+
+def test_the_request_state_and_the_audit_do_not_depend_on_fix_logic() -> None:
+    paths = [*(ROOT / "bot" / "state").rglob("*.py"), ROOT / "bot" / "audit.py"]
+    offending = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in paths
+        for name in imports_of(path)
+        if name == "bot.fixes" or name.startswith("bot.fixes.")
+    }
+    assert not offending
