@@ -61,7 +61,7 @@ def run_worker(settings: Settings, config: BotConfig, redis_url: str) -> int:
     start_worker_metrics_server(worker_metrics_port(), queue_depth=lambda: queue.count)
     requeued = recover_orphans(context, queue)
     logger.info("worker ready on queue %s (%d orphaned fix(es) requeued)", queue.name, requeued)
-    _start_sweeper(context, queue, settings.sweep_seconds)
+    _start_sweeper(context, queue, settings.sweep_seconds, stopping=lambda: worker.stopping)
     if startup.received is not None:  # a signal whose SystemExit was swallowed on the way
         logger.info("stopping: %s arrived while starting", startup.received.name)
         return 0
@@ -121,6 +121,13 @@ class FixWorker(HerokuWorker):
             self.log.info("Worker %s: %s arrived while starting", self.name, received.name)
             self.request_stop(received, None)  # type: ignore[no-untyped-call]
 
+    @property
+    def stopping(self) -> bool:
+        """A stop was asked for (SIGTERM/SIGINT), during start-up or after."""
+        return bool(self._stop_requested) or (
+            self._startup is not None and self._startup.received is not None
+        )
+
     def _shutdown(self) -> None:
         """A warm stop, noted and never raised (runs inside the SIGTERM handler).
 
@@ -162,12 +169,23 @@ class FixWorker(HerokuWorker):
         return bool(super().perform_job(job, queue))
 
 
-def _start_sweeper(context: WorkerContext, queue: Queue, every: float) -> None:
-    """Every ``every`` seconds: expire unapproved requests, requeue fixes whose worker died."""
+def _start_sweeper(
+    context: WorkerContext,
+    queue: Queue,
+    every: float,
+    stopping: Callable[[], bool] = lambda: False,
+) -> None:
+    """Every ``every`` seconds: expire unapproved requests, requeue fixes whose worker died.
+
+    A worker that was asked to stop sweeps no more: the fix it just handed back (RUNNING, lease
+    released) is for the next worker's sweep, not for a requeue by the worker that is leaving.
+    """
 
     def sweep() -> None:
         while True:
             time.sleep(every)
+            if stopping():
+                return
             try:
                 expired = context.store.expire_stale()
                 APPROVALS.labels(decision="expired").inc(len(expired))

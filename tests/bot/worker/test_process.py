@@ -1,8 +1,9 @@
-"""bot/worker/process.py: the sweeper keeps sweeping whatever one sweep runs into."""
+"""bot/worker/process.py: the sweeper keeps sweeping whatever one sweep runs into, until a stop."""
 
 from __future__ import annotations
 
 import threading
+import time
 from types import SimpleNamespace
 from typing import cast
 
@@ -41,3 +42,24 @@ def test_the_sweeper_sweeps_again_after_redis_failed_one_sweep(
     worker._start_sweeper(context, cast(Queue, None), every=0.01)
 
     assert swept_again.wait(timeout=5), "the sweeper thread died with the first failed sweep"
+
+
+def test_a_worker_asked_to_stop_sweeps_no_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fix a stopping worker hands back is left RUNNING for the next worker's sweep."""
+    swept = threading.Event()
+    stop = threading.Event()
+
+    def recover(context: WorkerContext, queue: Queue) -> int:
+        swept.set()
+        return 0
+
+    monkeypatch.setattr(worker, "recover_orphans", recover)
+    context = cast(WorkerContext, SimpleNamespace(store=Store()))
+
+    worker._start_sweeper(context, cast(Queue, None), every=0.01, stopping=stop.is_set)
+    assert swept.wait(timeout=5), "the sweeper did not sweep while the worker ran"
+    stop.set()
+    time.sleep(0.05)  # a sweep already under way ends
+    swept.clear()
+
+    assert not swept.wait(timeout=0.3), "a worker asked to stop requeued fixes"
