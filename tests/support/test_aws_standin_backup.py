@@ -200,10 +200,12 @@ def test_start_restore_job_is_idempotent_per_token(standin: AwsStandin) -> None:
 
 
 def test_a_started_restore_goes_pending_running_then_ends(standin: AwsStandin) -> None:
-    standin.set_restore_timing(pending_seconds=0.2, running_seconds=0.2)
+    # a second per step: building the polling client can take longer than a short step on a
+    # loaded machine, and the first poll must still find the job PENDING
+    standin.set_restore_timing(pending_seconds=1.0, running_seconds=1.0)
     standin.script_restore_outcome("COMPLETED")
 
-    job = _wait_for_end(_start("t"))
+    job = _wait_for_end(_start("t"), timeout=10.0)
 
     assert job["Seen"][0] == "PENDING"
     assert "RUNNING" in job["Seen"]
