@@ -10,9 +10,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from bot.config import AccountConfig
 from bot.fixes import FixRun
-from tests.bot.fixes.factories import ACCOUNT, REGION, RESTORE_ROLE
+from tests.bot.fixes.factories import REGION, RESTORE_ROLE, account_config
 
 EXISTING_POLICY = {
     "Version": "2012-10-17",
@@ -76,18 +75,8 @@ def backup(aws: None) -> Any:
     return boto3.client("backup", region_name=REGION)
 
 
-FIX_ACCOUNT = AccountConfig(
-    id=ACCOUNT,
-    name="prod",
-    regions=[REGION],
-    read_role_arn=f"arn:aws:iam::{ACCOUNT}:role/backup-doctor-read",
-    fix_role_arn=f"arn:aws:iam::{ACCOUNT}:role/backup-doctor-fix",
-    external_id="ext-id",
-)
-
-
 def fix_run(
     request_id: str, session: boto3.Session, run: int = 0, sleep: Any = lambda _: None
 ) -> FixRun:
     """One run of a fix in the test account (IAM's settle pause skipped unless ``sleep`` says)."""
-    return FixRun(request_id, session, FIX_ACCOUNT, run=run, sleep=sleep)
+    return FixRun(request_id, session, account_config(), run=run, sleep=sleep)

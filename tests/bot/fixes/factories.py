@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.config import AccountConfig
 from bot.models import Diagnosis, FixPlan, Job, JobRef, ParsedInput, Remedy
 
 ACCOUNT = "111122223333"
@@ -133,3 +134,16 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def account_config(**changes: Any) -> AccountConfig:
+    """The configured account of these objects (the fix tests' and the worker tests')."""
+    fields: dict[str, Any] = {
+        "id": ACCOUNT,
+        "name": "prod",
+        "regions": [REGION],
+        "read_role_arn": f"arn:aws:iam::{ACCOUNT}:role/BackupDoctorRead",
+        "fix_role_arn": f"arn:aws:iam::{ACCOUNT}:role/BackupDoctorFix",
+        "external_id": "unit-external-id",
+    }
+    return AccountConfig(**(fields | changes))

@@ -40,7 +40,7 @@ from bot.worker.tasks import (
     job_id_for,
     run_fix,
 )
-from tests.bot.fixes.factories import ACCOUNT, REGION, diagnosis, grant_plan
+from tests.bot.fixes.factories import ACCOUNT, REGION, account_config, diagnosis, grant_plan
 from tests.support.slack_standin import SlackStandin
 
 ASKER = "U_ASKER"
@@ -105,15 +105,7 @@ def ctx(
     monkeypatch: pytest.MonkeyPatch,
 ) -> WorkerContext:
     """A worker context of real pieces, installed for ``run_fix`` for this test only."""
-    account = AccountConfig(
-        id=ACCOUNT,
-        name="prod",
-        regions=[REGION],
-        read_role_arn=f"arn:aws:iam::{ACCOUNT}:role/BackupDoctorRead",
-        fix_role_arn=f"arn:aws:iam::{ACCOUNT}:role/BackupDoctorFix",
-        external_id="unit-external-id",
-        approvers=[APPROVER],
-    )
+    account = account_config(approvers=[APPROVER])
     config = BotConfig(accounts=[account])
     replies = Replies(WebClient(token="xoxb-test", base_url=slack.url))
     pipeline = build_read_side(config, redis_client, redis_prefix).pipeline
