@@ -57,6 +57,7 @@ class SentenceDenial(_Frozen):
     resource: str | None = None
     explicit_deny: bool | None = None
     policy_type: PolicyType | None = None
+    policy_arn: str | None = None  # "... explicit deny in an identity-based policy: <ARN>"
 
 
 class JobRef(_Frozen):
@@ -87,10 +88,12 @@ class ParsedInput(_Frozen):
     producer: str | None = None  # the tool that printed it: aws-cli, terraform, backup-status...
     called_api: str | None = None  # the API the caller called; never taken for the denied action
     error_code: str | None = None  # the AWS error code in the text (UnauthorizedOperation, ...)
+    authorization_id: str | None = None  # IAM Access Troubleshooter's id for this denial
+    authorization_region: str | None = None  # the Region its console link names
 
 
 class MatchedStatement(_Frozen):
-    """One statement of a decoded message's ``matchedStatements``."""
+    """One statement that decided the denial (a decoded message's, or Access Troubleshooter's)."""
 
     sid: str | None = None
     effect: str | None = None
@@ -98,6 +101,25 @@ class MatchedStatement(_Frozen):
     actions: list[str] = Field(default_factory=list)
     resources: list[str] = Field(default_factory=list)
     conditions: dict[str, list[str]] = Field(default_factory=dict)
+    policy: str | None = None  # the policy it is in: a managed policy's ARN, else AWS's URI
+    policy_type: PolicyType | None = None
+
+
+AuthorizationStatus = Literal["found", "not_found", "no_permission", "failed", "not_read"]
+
+
+class AuthorizationLookup(_Frozen):
+    """What ``GetRequestAuthorizationDetails`` said about an authorization ID, or why it did not.
+
+    ``details`` is AWS's answer with every page of evaluations merged; only when ``found``.
+    """
+
+    authorization_id: str
+    status: AuthorizationStatus
+    account_id: str | None = None  # the account whose read role asked
+    region: str | None = None  # where it was asked (where the details live)
+    details: dict[str, Any] | None = None
+    problem: str | None = None  # why it could not be read, in a sentence
 
 
 class Denial(_Frozen):
@@ -176,6 +198,7 @@ class Diagnosis(_Frozen):
     remedies: list[Remedy] = Field(default_factory=list)
     decoded_message: dict[str, Any] | None = None
     account_name: str | None = None
+    authorization: AuthorizationLookup | None = None  # IAM Access Troubleshooter's details
 
 
 class Rejection(_Frozen):

@@ -12,7 +12,7 @@ from bot.diagnosis.context import RuleContext
 from bot.diagnosis.contract import to_contract_json
 from bot.diagnosis.engine import assemble, run_rules
 from bot.diagnosis.facts import build_denial
-from bot.models import Diagnosis, Job, ParsedInput
+from bot.models import AuthorizationLookup, Diagnosis, Job, ParsedInput
 
 __all__ = ["build_denial", "diagnose", "to_contract_json"]
 
@@ -22,16 +22,28 @@ def diagnose(
     decoded: dict[str, Any] | None = None,
     job: Job | None = None,
     account_name: str | None = None,
+    authorization: AuthorizationLookup | None = None,
 ) -> Diagnosis:
     """Explain one denial: its facts, findings by severity, and remedies (no IAM change first).
 
     ``decoded`` is the STS-decoded message; when None, the decoded message the user pasted
-    (``parsed.decoded``) is used. Never raises on odd message shapes: unknown facts stay None.
+    (``parsed.decoded``) is used. ``authorization`` is what IAM Access Troubleshooter said about
+    the text's authorization ID (its evaluation wins over every other source). Never raises on
+    odd message shapes: unknown facts stay None.
     """
     message = decoded if decoded is not None else parsed.decoded
     message = message if isinstance(message, dict) else None
-    denial = build_denial(message, parsed.sentence, job, parsed.account_id, parsed.region)
-    ctx = RuleContext(parsed=parsed, denial=denial, job=job, status_text=_status_text(parsed, job))
+    details = authorization.details if authorization else None
+    denial = build_denial(
+        message, parsed.sentence, job, parsed.account_id, parsed.region, authorization=details
+    )
+    ctx = RuleContext(
+        parsed=parsed,
+        denial=denial,
+        job=job,
+        status_text=_status_text(parsed, job),
+        authorization=authorization,
+    )
     findings, remedies = assemble(run_rules(ctx))
     return Diagnosis(
         input=parsed,
@@ -41,6 +53,7 @@ def diagnose(
         remedies=remedies,
         decoded_message=message,
         account_name=account_name,
+        authorization=authorization,
     )
 
 

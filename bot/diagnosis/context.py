@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.models import Denial, Job, ParsedInput, PolicyType
+from bot.models import AuthorizationLookup, Denial, Job, ParsedInput, PolicyType
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class RuleContext:
     denial: Denial | None
     job: Job | None
     status_text: str  # the user's status text and the job's status message, "" when none
+    authorization: AuthorizationLookup | None = None  # Access Troubleshooter's details, if asked
 
     @property
     def action(self) -> str | None:

@@ -16,6 +16,20 @@ def to_contract_json(diagnosis: Diagnosis) -> dict[str, Any]:
         "findings": [_finding(finding) for finding in diagnosis.findings],
         "remedies": [_remedy(remedy) for remedy in diagnosis.remedies],
         "account_name": diagnosis.account_name,
+        "authorization": _authorization(diagnosis),
+    }
+
+
+def _authorization(diagnosis: Diagnosis) -> dict[str, Any] | None:
+    """The Access Troubleshooter lookup: its status (the details themselves stay private)."""
+    lookup = diagnosis.authorization
+    authorization_id = lookup.authorization_id if lookup else diagnosis.input.authorization_id
+    if authorization_id is None:
+        return None
+    return {
+        "authorization_id": authorization_id,
+        "status": lookup.status if lookup else "not_read",
+        "region": (lookup.region if lookup else None) or diagnosis.input.authorization_region,
     }
 
 
@@ -36,6 +50,7 @@ def _input(diagnosis: Diagnosis) -> dict[str, Any]:
         "job_id": job_id,
         "account_id": parsed.account_id,
         "region": parsed.region,
+        "authorization_id": parsed.authorization_id,
     }
 
 
@@ -63,6 +78,8 @@ def _statement(statement: MatchedStatement) -> dict[str, Any]:
         "resources": list(statement.resources),
         "conditions": {key: list(values) for key, values in statement.conditions.items()},
         "likely_meaning": describe_meanings(statement.conditions) or None,
+        "policy": statement.policy,
+        "policy_type": statement.policy_type,
     }
 
 

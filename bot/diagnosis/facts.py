@@ -1,4 +1,5 @@
-"""Facts of one denial, merged from the decoded message, the plain-text sentence and the job.
+"""Facts of one denial, merged from Access Troubleshooter's details, the decoded message, the
+plain-text sentence and the job.
 
 Each fact comes from the most trustworthy input that has it; anything no input states is None.
 """
@@ -10,6 +11,7 @@ from typing import Any
 from bot import arns
 from bot.diagnosis import message_shape as dm
 from bot.diagnosis.actions import normalise_action
+from bot.diagnosis.authorization import authorization_facts
 from bot.models import Denial, Job, MatchedStatement, PolicyType, SentenceDenial
 
 #: the principal value AWS shows for statements of a permissions boundary
@@ -23,16 +25,20 @@ def build_denial(
     job: Job | None = None,
     account_id: str | None = None,
     region: str | None = None,
+    authorization: dict[str, Any] | None = None,
 ) -> Denial | None:
-    """Merge every input into one ``Denial``; None when neither message nor sentence says anything.
+    """Merge every input into one ``Denial``; None when no input says anything.
 
-    The job's ``IamRoleArn`` wins over the role read from a session ARN (which loses role paths,
-    and may name Backup's service-linked role instead of the restore role).
+    AWS's own evaluation (``authorization``: GetRequestAuthorizationDetails) wins over the
+    decoded message, which wins over the sentence. The job's ``IamRoleArn`` wins over the role
+    read from a session ARN (which loses role paths, and may name Backup's service-linked role
+    instead of the restore role).
     """
     message = dm.unwrap(decoded)
+    from_details = authorization_facts(authorization)
     from_message = _message_facts(message)
     from_sentence = _sentence_facts(sentence)
-    if not any(from_message.values()) and not any(from_sentence.values()):
+    if not any(v for part in (from_details, from_message, from_sentence) for v in part.values()):
         return None
     facts = {k: v for k, v in from_sentence.items() if v is not None}
     facts.update({k: v for k, v in from_message.items() if v is not None})
@@ -40,7 +46,8 @@ def build_denial(
         facts["policy_type"] = from_sentence["policy_type"]
     if facts.get("explicit_deny") is None and from_sentence.get("explicit_deny") is not None:
         facts["explicit_deny"] = from_sentence["explicit_deny"]
-    sources = _sources(from_message, from_sentence) + (["job"] if job else [])
+    facts.update({k: v for k, v in from_details.items() if v is not None})
+    sources = _sources(from_details, from_message, from_sentence) + (["job"] if job else [])
     return _complete(facts, job, account_id, region, sources)
 
 
@@ -66,12 +73,21 @@ def _sentence_facts(sentence: SentenceDenial | None) -> dict[str, Any]:
     if sentence is None:
         return {}
     principal = sentence.principal_arn
+    named = None
+    if sentence.policy_arn and sentence.explicit_deny:
+        # "... with an explicit deny in an identity-based policy: <ARN>": the deciding policy
+        named = [
+            MatchedStatement(
+                effect="DENY", policy=sentence.policy_arn, policy_type=sentence.policy_type
+            )
+        ]
     return {
         "principal_arn": principal if principal and principal.startswith("arn:") else None,
         "action": normalise_action(sentence.action, sentence.resource),
         "resource": _resource(sentence.resource),
         "explicit_deny": sentence.explicit_deny,
         "policy_type": sentence.policy_type,
+        "matched_statements": named,
     }
 
 
@@ -93,8 +109,12 @@ def _policy_type(statements: list[MatchedStatement]) -> PolicyType | None:
     return None
 
 
-def _sources(from_message: dict[str, Any], from_sentence: dict[str, Any]) -> list[str]:
+def _sources(
+    from_details: dict[str, Any], from_message: dict[str, Any], from_sentence: dict[str, Any]
+) -> list[str]:
     sources = []
+    if any(from_details.values()):
+        sources.append("authorization_details")
     if any(from_message.values()):
         sources.append("decoded_message")
     if any(value is not None for value in from_sentence.values()):

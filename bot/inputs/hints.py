@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.arns import is_account_id, is_region
 
-_HINT = re.compile(r"(?i)(?<![\w-])(account|region)[ \t]*+=[ \t]*+[\"']?([A-Za-z0-9-]+)[\"']?")
+_HINT = re.compile(r"(?i)(?<![\w?&-])(account|region)[ \t]*+=[ \t]*+[\"']?([A-Za-z0-9-]+)[\"']?")
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,8 @@ class Hints:
 def extract_hints(text: str) -> Hints:
     """Remove valid ``account=`` / ``region=`` words from ``text`` and return their values.
 
-    A malformed value (say, an 11-digit account) is left in the text and ignored.
+    A malformed value (say, an 11-digit account) is left in the text and ignored, and so is a
+    URL's query parameter (``?region=us-east-1`` in a console link is not the user's word).
     """
     found: dict[str, str] = {}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.inputs import rejection
+from bot.inputs.authorization_id import find_authorization_id
 from bot.inputs.blob import BlobFind, find_blob
 from bot.inputs.decoded_json import find_decoded
 from bot.inputs.hints import extract_hints
@@ -20,6 +21,7 @@ from bot.models import InputKind, JobRef, ParsedInput, Rejection, SentenceDenial
 _ERROR_SIGNAL = re.compile(
     r"(?i)not\s++authorized\s++to\s++perform|UnauthorizedOperation|AccessDenied|Access\s++Denied"
     r"|status\s*+code:?\s*+403|encoded\s++authorization"
+    r"|authorization-details/|GetRequestAuthorizationDetails"
     # not every "not authorized" is an IAM denial: credentials and Regions fail alike
     r"|ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient|OptInRequired"
     r"|security\s++token\s++included\s++in\s++the\s++request\s++is\s++(?:expired|invalid)"
@@ -59,6 +61,7 @@ def _recognise(text: str) -> ParsedInput | None:
     if sentence is None and status is not None and status.resource:
         sentence = SentenceDenial(resource=status.resource)
     producer = find_producer(text)
+    authorization = find_authorization_id(text)
     return ParsedInput(
         kind=kind,
         encoded_message=blob.encoded if blob else None,
@@ -71,6 +74,8 @@ def _recognise(text: str) -> ParsedInput | None:
         producer=producer.name,
         called_api=producer.called_api,
         error_code=producer.error_code,
+        authorization_id=authorization.id if authorization else None,
+        authorization_region=authorization.region if authorization else None,
     )
 
 

@@ -24,7 +24,7 @@ _SENTENCE = re.compile(
     r"\s++(?P<action>\S++)(?:\s++on\s++resource:?+\s++(?P<resource>\S++))?"
     rf"(?:\s++because\s++no\s++(?P<implicit>{_TYPE})(?:\s++policy)?+\s++allows"
     rf"|\s++(?P<deny>with|due\s++to)\s++an\s++explicit\s++deny"
-    rf"(?:\s++in\s++(?:an?|the)\s++(?P<explicit>{_TYPE}))?+)?+"
+    rf"(?:\s++in\s++(?:an?|the)\s++(?P<explicit>{_TYPE})(?::\s*+(?P<policy>arn:\S++))?+)?+)?+"
 )
 _ACTION = re.compile(r"[A-Za-z0-9-]++:[A-Za-z0-9*]++")
 _TRAILING = "\"'.,;:)]}"
@@ -47,6 +47,7 @@ def find_sentence(text: str) -> SentenceDenial | None:
         resource=_arn_or_none(match["resource"]),
         explicit_deny=explicit,
         policy_type=_POLICY_TYPES[" ".join(kind.lower().split())] if kind else None,
+        policy_arn=_arn_or_none(match["policy"]),
     )
 
 

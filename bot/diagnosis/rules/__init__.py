@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.diagnosis.context import Rule
 from bot.diagnosis.rules import (
+    authorization_lookup,
     backup_instance_profile,
     backup_not_authorized,
     backup_restore_passrole,
@@ -42,4 +43,8 @@ RULES: tuple[Rule, ...] = (
     kms.check,
 )
 FALLBACK_RULES: tuple[Rule, ...] = (generic.check,)
-NOTE_RULES: tuple[Rule, ...] = (input_incomplete.check, unread_message.check)
+NOTE_RULES: tuple[Rule, ...] = (
+    input_incomplete.check,
+    unread_message.check,
+    authorization_lookup.check,
+)

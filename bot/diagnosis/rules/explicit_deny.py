@@ -32,12 +32,26 @@ def _merged_conditions(statements: list[MatchedStatement]) -> dict[str, list[str
     return merged
 
 
-def _meaning(conditions: dict[str, list[str]], statements_known: bool) -> str:
+def _meaning(conditions: dict[str, list[str]], statements_known: bool, ctx: RuleContext) -> str:
     if conditions:
         return describe_meanings(conditions)
     if statements_known:
         return "the statement denies the action outright"
-    return "not known until the encoded message is decoded"
+    if ctx.parsed.authorization_id:
+        return "not known until AWS's authorization details are read"
+    if ctx.parsed.encoded_message:
+        return "not known until the encoded message is decoded"
+    return "not shown in the error"
+
+
+def _sid_text(statements: list[MatchedStatement], read: bool) -> str:
+    """``DenyAll``, ``DenyAll in arn:...:policy/X``, or what is not shown."""
+    sids = ", ".join(dict.fromkeys(s.sid for s in statements if s.sid))
+    policies = ", ".join(dict.fromkeys(s.policy for s in statements if s.policy))
+    if not sids:
+        sids = "no Sid" if read and statements else "Sid not shown"
+        return f"in {policies}; {sids}" if policies else sids
+    return f"{sids} in {policies}" if policies else sids
 
 
 def check(ctx: RuleContext) -> list[Hit]:
@@ -45,19 +59,21 @@ def check(ctx: RuleContext) -> list[Hit]:
     if ctx.explicit_deny is not True:
         return []
     statements = _deny_statements(ctx)
+    sources = ctx.denial.sources if ctx.denial else []
+    # a statement the sentence only names (its policy ARN) says nothing of its conditions
+    read = bool(statements) and ("decoded_message" in sources or "authorization_details" in sources)
     conditions = _merged_conditions(statements)
-    sids = ", ".join(s.sid for s in statements if s.sid)
     details = base_details(ctx) | {
-        "sid": sids or ("no Sid" if statements else "Sid not shown"),
-        "conditions": describe_conditions(conditions) if statements else "not shown",
-        "meaning": _meaning(conditions, bool(statements)),
+        "sid": _sid_text(statements, read),
+        "conditions": describe_conditions(conditions) if read else "not shown",
+        "meaning": _meaning(conditions, read, ctx),
     }
     if ctx.policy_type == "permissions_boundary":
         details["sid"] = "permissions boundary"
     skip = set()
     if not conditions:
         skip.add("MEET_POLICY_CONDITION")
-    if statements:
-        skip.add("DECODE_FULL_MESSAGE")
+    if read or ctx.parsed.authorization_id:
+        skip.add("DECODE_FULL_MESSAGE")  # the authorization details say it all
     code = CODES.get(ctx.policy_type or "", UNKNOWN_POLICY)
     return [Hit(code, details, skip=frozenset(skip))]

@@ -61,6 +61,8 @@ def test_unknowns_are_null() -> None:
         "kind": "error_text", "producer": None, "called_api": None, "error_code": None,
         "encoded_message": None,
         "truncated": False, "job_id": None, "account_id": None, "region": None,
+        "authorization_id": None,
     }  # fmt: skip
+    assert contract["authorization"] is None
     assert [f["code"] for f in contract["findings"]] == ["NOT_ENOUGH_INFORMATION"]
     assert all(r["policy"] is None and r["attach_to"] is None for r in contract["remedies"])

@@ -50,6 +50,8 @@ def test_reason_sets_deny_kind_and_policy_type(
         resource=RESOURCE,
         explicit_deny=explicit,
         policy_type=policy_type,
+        # the deciding policy's ARN, when the sentence names it, is kept
+        policy_arn=tail.partition(": ")[2] or None,
     )
 
 

@@ -65,8 +65,24 @@ def test_sentence_without_statements_asks_for_the_decoded_message(
     )
     (hit,) = explicit_deny.check(make_ctx(None, sentence))
     assert (hit.details["sid"], hit.details["conditions"]) == ("Sid not shown", "not shown")
-    assert hit.details["meaning"] == "not known until the encoded message is decoded"
+    assert hit.details["meaning"] == "not shown in the error"
     assert "DECODE_FULL_MESSAGE" not in hit.skip
+
+
+def test_the_policy_the_sentence_names_is_shown_with_the_sid_unknown(
+    make_ctx: RuleContextFactory,
+) -> None:
+    policy = "arn:aws:iam::123456789012:policy/ExampleDenyPolicy"
+    sentence = SentenceDenial(
+        principal_arn=CALLER,
+        action="iam:CreateInstanceProfile",
+        explicit_deny=True,
+        policy_type="identity",
+        policy_arn=policy,
+    )
+    (hit,) = explicit_deny.check(make_ctx(None, sentence))
+    assert hit.details["sid"] == f"in {policy}; Sid not shown"
+    assert hit.details["conditions"] == "not shown"  # the sentence names it, it does not show it
 
 
 @pytest.mark.parametrize("explicit", [False, None])
