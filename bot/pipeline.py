@@ -1,12 +1,14 @@
 """ONE path from pasted text to a Diagnosis, shared by the Slack handlers, the CLI and the worker.
 
-parse -> find the account -> decode (cached) -> look the job up -> diagnose. Every failure on the
-way is a ``BackupDoctorError`` that says what to do next.
+parse -> find the account -> decode (cached) -> read the authorization details (cached) -> look
+the job up -> diagnose. Every failure on the way is a ``BackupDoctorError`` that says what to do
+next; the optional sources (authorization details, the failed-job search) never fail the answer.
 """
 
 from __future__ import annotations
 
-from bot.arns import is_backup_session
+from bot.arns import is_account_id, is_backup_session
+from bot.aws.authorization_details import AuthorizationDetailsReader
 from bot.aws.backup_jobs import JobFinder
 from bot.aws.decode import Decoder, DecodeResult
 from bot.aws.failed_jobs import FailedJobMatcher
@@ -14,7 +16,7 @@ from bot.config import BotConfig
 from bot.diagnosis import diagnose
 from bot.errors import AccountUnknown, InputUnusable
 from bot.inputs import parse_input
-from bot.models import Diagnosis, Job, ParsedInput, Rejection
+from bot.models import AuthorizationLookup, Diagnosis, Job, ParsedInput, Rejection
 
 
 class Pipeline:
@@ -26,11 +28,13 @@ class Pipeline:
         decoder: Decoder,
         jobs: JobFinder,
         failed_jobs: FailedJobMatcher | None = None,
+        authorization: AuthorizationDetailsReader | None = None,
     ) -> None:
         self._config = config
         self._decoder = decoder
         self._jobs = jobs
         self._failed_jobs = failed_jobs
+        self._authorization = authorization
 
     def diagnose_text(
         self,
@@ -64,6 +68,40 @@ class Pipeline:
             decoded=decoded,
             job=job,
             account_name=account.name if account else None,
+            authorization=self._read_authorization(parsed, channel_id),
+        )
+
+    def _read_authorization(
+        self, parsed: ParsedInput, channel_id: str | None
+    ) -> AuthorizationLookup | None:
+        """Access Troubleshooter's evaluation, asked in the denied principal's account.
+
+        AWS lets only that account (or its organization) read it: the account of the ARNs in the
+        text, else the ``account=`` word, else the channel's default account.
+        """
+        if parsed.authorization_id is None or self._authorization is None:
+            return None
+        candidates = [parsed.account_id, self._config.channel(channel_id).default_account]
+        account = next(
+            (
+                self._config.account(a)
+                for a in candidates
+                if is_account_id(a) and self._config.account(a) is not None
+            ),
+            None,
+        )
+        if account is None:
+            named = parsed.account_id or "no account"
+            return AuthorizationLookup(
+                authorization_id=parsed.authorization_id,
+                status="not_read",
+                problem=(
+                    f"the denied account ({named}) is not one the bot is configured for; "
+                    "add account=<id> naming a configured account of the same organization"
+                ),
+            )
+        return self._authorization.read(
+            parsed.authorization_id, account, parsed.authorization_region
         )
 
     def _find_job(self, parsed: ParsedInput, channel_id: str | None) -> Job:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import boto3
 import redis
 
+from bot.aws.authorization_details import AuthorizationDetailsReader
 from bot.aws.backup_jobs import JobFinder
 from bot.aws.calls import CallHook
 from bot.aws.decode import Decoder
@@ -59,7 +60,11 @@ def build_read_side(
     decoder = Decoder(sessions, redis_client, prefix, config.decode_cache_ttl_seconds)
     jobs = JobFinder(sessions, config.accounts, config.job_lookup_budget_seconds)
     failed = FailedJobMatcher(sessions, jobs, config.job_lookup_budget_seconds)
-    return ReadSide(sessions, decoder, jobs, Pipeline(config, decoder, jobs, failed))
+    details = AuthorizationDetailsReader(
+        sessions, redis_client, prefix, config.decode_cache_ttl_seconds
+    )
+    pipeline = Pipeline(config, decoder, jobs, failed, authorization=details)
+    return ReadSide(sessions, decoder, jobs, pipeline)
 
 
 def build_pipeline_from_environment() -> Pipeline:

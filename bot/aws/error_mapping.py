@@ -87,6 +87,9 @@ _SERVICE_OF_OPERATION = {
     "DescribeCopyJob": "backup",
     "GetRestoreJobMetadata": "backup",
     "StartRestoreJob": "backup",
+    "ListRestoreJobs": "backup",
+    "GetRequestAuthorizationDetails": "iam",
+    "LookupEvents": "cloudtrail",
 }
 _ACTION_IN_MESSAGE = re.compile(r"not authorized to perform:? ([\w-]+:[\w*-]+)")
 

@@ -43,7 +43,8 @@ TEST = AccountConfig(
 def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Fake hub credentials and a region; no profile, config file or endpoint from the developer."""
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS",
-                 "AWS_ENDPOINT_URL_BACKUP", "AWS_ENDPOINT_URL_IAM"):  # fmt: skip
+                 "AWS_ENDPOINT_URL_BACKUP", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_IAM_TOOLBOX",
+                 "AWS_ENDPOINT_URL_CLOUDTRAIL"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
