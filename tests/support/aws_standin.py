@@ -3,7 +3,8 @@
 It is a real HTTP server that boto3 reaches through ``endpoint_url`` or the standard
 ``AWS_ENDPOINT_URL_STS`` / ``AWS_ENDPOINT_URL_IAM`` / ``AWS_ENDPOINT_URL_BACKUP`` variables
 (:meth:`AwsStandin.endpoint_env`). It answers the calls moto lacks itself
-(``sts:DecodeAuthorizationMessage``, ``iam:SimulatePrincipalPolicy``, AWS Backup's job operations),
+(``sts:DecodeAuthorizationMessage``, ``iam:SimulatePrincipalPolicy``, AWS Backup's job operations,
+``iam-toolbox:GetRequestAuthorizationDetails``, ``cloudtrail:LookupEvents``),
 validating every response against botocore's model, and forwards everything else to a moto server.
 Tests seed and steer it through a Python API or the ``/_standin/`` admin endpoints
 (``aws_standin_admin``), which can also inject faults and latency and count calls.
@@ -40,7 +41,13 @@ from tests.support.aws_standin_admin import StandinAdminClient
 from tests.support.aws_standin_app import StandinApp
 from tests.support.moto_server import free_port, wait_until_up
 
-ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_BACKUP")
+ENDPOINT_VARIABLES = (
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL_IAM",
+    "AWS_ENDPOINT_URL_BACKUP",
+    "AWS_ENDPOINT_URL_IAM_TOOLBOX",
+    "AWS_ENDPOINT_URL_CLOUDTRAIL",
+)
 """boto3's per-service endpoint variables that point a process at the stand-in."""
 
 

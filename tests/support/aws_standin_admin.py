@@ -14,6 +14,8 @@ POST       /_standin/backup-jobs       ``seed_backup_job(job, account=None, regi
 POST       /_standin/copy-jobs         ``seed_copy_job(job, account=None, region=None)``
 POST       /_standin/recovery-points   ``seed_recovery_point(vault, arn, metadata, ...)``
 POST       /_standin/restore-outcomes  ``script_restore_outcome(status, ...)``
+POST       /_standin/authorizations    ``seed_authorization(authorization_id, details, ...)``
+POST       /_standin/trail-events      ``seed_trail_event(event, account=None, region=None)``
 POST       /_standin/restore-timing    ``set_restore_timing(pending_seconds, running_seconds)``
 POST       /_standin/faults            ``inject_fault(operation="*", kind="throttle", count=1)``
 DELETE     /_standin/faults            ``clear_faults()``
@@ -58,6 +60,8 @@ class AdminApi:
             ("POST", "copy-jobs"): lambda b: {"CopyJobId": t.seed_copy_job(**b)},
             ("POST", "recovery-points"): lambda b: t.seed_recovery_point(**b),
             ("POST", "restore-outcomes"): lambda b: t.script_restore_outcome(**b),
+            ("POST", "authorizations"): lambda b: t.seed_authorization(**b),
+            ("POST", "trail-events"): lambda b: t.seed_trail_event(**b),
             ("POST", "restore-timing"): lambda b: t.set_restore_timing(**b),
             ("POST", "faults"): lambda b: t.inject_fault(**b),
             ("DELETE", "faults"): lambda _: t.clear_faults(),
@@ -148,6 +152,25 @@ class StandinAdminClient:
         self._send(
             "POST", "recovery-points", {"vault": vault, "arn": arn, "metadata": metadata, **where}
         )
+
+    def seed_authorization(
+        self,
+        authorization_id: str,
+        details: dict[str, Any],
+        account: str | None = None,
+        region: str | None = None,
+        delay_seconds: float = 0.0,
+    ) -> None:
+        """Make GetRequestAuthorizationDetails answer ``details`` for ``authorization_id``."""
+        body = {"authorization_id": authorization_id, "details": details, "account": account,
+                "region": region, "delay_seconds": delay_seconds}  # fmt: skip
+        self._send("POST", "authorizations", body)
+
+    def seed_trail_event(
+        self, event: dict[str, Any], account: str | None = None, region: str | None = None
+    ) -> None:
+        """Add a CloudTrail record that LookupEvents finds."""
+        self._send("POST", "trail-events", {"event": event, "account": account, "region": region})
 
     def script_restore_outcome(
         self,

@@ -31,6 +31,7 @@ from tests.support.aws_standin_admin import ADMIN_PREFIX, AdminApi
 from tests.support.aws_standin_backup import BackupService
 from tests.support.aws_standin_faults import FaultPlan, fault_error
 from tests.support.aws_standin_iam import MotoIam, simulate_principal_policy
+from tests.support.aws_standin_lookups import Lookups
 from tests.support.aws_standin_state import StandinState
 from tests.support.aws_standin_sts import DecodeRegistry
 from tests.support.aws_standin_wire import (
@@ -81,9 +82,17 @@ def identify(request: Request, body: bytes) -> Incoming:
     scope = _SCOPE.search(authorization)
     access_key, region, service = scope.groups() if scope else (None, "us-east-1", "unknown")
     form = _form(request, body)
+    if (
+        service == "iam"
+        and "Action" not in form
+        and route_rest_request("iam-toolbox", request.method, request.path)
+    ):
+        service = "iam-toolbox"  # IAM Access Troubleshooter signs as "iam" but speaks rest-json
     protocol = _protocol(service, form)
     if protocol == "query":
         operation = form.get("Action", "Unknown")
+    elif protocol == "json":  # X-Amz-Target: CloudTrail_20131101.LookupEvents
+        operation = request.headers.get("X-Amz-Target", "Unknown").rsplit(".", 1)[-1]
     else:
         route = route_rest_request(service, request.method, request.path)
         operation = route[0] if route else f"{request.method} {request.path}"
@@ -138,11 +147,13 @@ class StandinApp:
         self.iam = MotoIam(self.moto_url)
         self.decoder = DecodeRegistry(self.state)
         self.backup = BackupService(self.state, self.iam, self.decoder)
+        self.lookups = Lookups(self.state)
         self._proxy = MotoProxy(self.moto_url)
         self._handlers: dict[tuple[str, str], Handler] = {
             ("sts", "DecodeAuthorizationMessage"): self.decoder.decode,
             ("iam", "SimulatePrincipalPolicy"): partial(simulate_principal_policy, iam=self.iam),
             **{("backup", name): handler for name, handler in self.backup.handlers.items()},
+            **self.lookups.handlers,
         }
         self._admin = AdminApi(self)
 
@@ -190,6 +201,8 @@ class StandinApp:
         op = service_model(incoming.service).operation_model(incoming.operation)
         if incoming.protocol == "query":
             params = parse_query_input(op, _form(request, incoming.body))
+        elif incoming.protocol == "json":
+            params = parse_rest_input(op, {}, {}, incoming.body)
         else:
             _, uri = route_rest_request(incoming.service, request.method, request.path) or ("", {})
             params = parse_rest_input(op, uri, dict(request.args.items()), incoming.body)
@@ -235,6 +248,23 @@ class StandinApp:
     ) -> None:
         """Add a recovery point and its restore metadata (``resource_type``, ``account``...)."""
         self.backup.seed_recovery_point(vault, arn, metadata, **where)
+
+    def seed_authorization(
+        self,
+        authorization_id: str,
+        details: dict[str, Any],
+        account: str | None = None,
+        region: str | None = None,
+        delay_seconds: float = 0.0,
+    ) -> None:
+        """Make GetRequestAuthorizationDetails answer ``details`` for ``authorization_id``."""
+        self.lookups.seed_authorization(authorization_id, details, account, region, delay_seconds)
+
+    def seed_trail_event(
+        self, event: dict[str, Any], account: str | None = None, region: str | None = None
+    ) -> None:
+        """Add a CloudTrail record that LookupEvents finds."""
+        self.lookups.seed_trail_event(event, account, region)
 
     def script_restore_outcome(
         self,

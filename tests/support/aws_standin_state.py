@@ -1,4 +1,5 @@
-"""What the AWS stand-in knows: registered blobs, seeded jobs and recovery points, started restores.
+"""What the AWS stand-in knows: registered blobs, seeded jobs and recovery points, started restores,
+authorization details and CloudTrail events.
 
 Everything lives in one :class:`StandinState` guarded by a lock. Given a path, the state is loaded
 from that JSON file at start and written back (atomically) after every change, so a test can restart
@@ -124,6 +125,25 @@ class ScriptedOutcome:
 
 
 @dataclass
+class AuthorizationDetails:
+    """IAM Access Troubleshooter's details of one denial, readable in one account and Region."""
+
+    details: dict[str, Any]
+    account: str | None = None
+    region: str | None = None
+    visible_at: float = 0.0  # epoch seconds: AWS's details can appear a little after the error
+
+
+@dataclass
+class TrailEvent:
+    """One CloudTrail management event (``LookupEvents``), in one account and Region."""
+
+    event: dict[str, Any]  # the CloudTrailEvent record (eventID, eventName, eventTime, ...)
+    account: str | None = None
+    region: str | None = None
+
+
+@dataclass
 class RestoreTiming:
     """How long a started restore stays PENDING, then RUNNING, before it ends."""
 
@@ -158,6 +178,8 @@ class StandinState:
         self.recovery_points: list[RecoveryPoint] = []
         self.outcomes: list[ScriptedOutcome] = []
         self.timing = RestoreTiming()
+        self.authorizations: dict[str, AuthorizationDetails] = {}
+        self.trail_events: list[TrailEvent] = []
 
     def clear(self) -> None:
         """Forget everything (and rewrite the state file, if any)."""
@@ -177,6 +199,8 @@ class StandinState:
             "recovery_points": [asdict(p) for p in self.recovery_points],
             "outcomes": [asdict(o) for o in self.outcomes],
             "timing": asdict(self.timing),
+            "authorizations": {k: asdict(v) for k, v in self.authorizations.items()},
+            "trail_events": [asdict(e) for e in self.trail_events],
         }
         partial = self.path.with_suffix(self.path.suffix + ".tmp")
         partial.write_text(json.dumps(data, indent=1))
@@ -190,6 +214,10 @@ class StandinState:
         self.recovery_points = [RecoveryPoint(**p) for p in data["recovery_points"]]
         self.outcomes = [ScriptedOutcome(**o) for o in data["outcomes"]]
         self.timing = RestoreTiming(**data["timing"])
+        self.authorizations = {
+            k: AuthorizationDetails(**v) for k, v in data.get("authorizations", {}).items()
+        }
+        self.trail_events = [TrailEvent(**e) for e in data.get("trail_events", [])]
 
     def take_outcome(self, recovery_point_arn: str) -> ScriptedOutcome | None:
         """The first scripted outcome for this recovery point, used up once (lock held)."""

@@ -97,6 +97,8 @@ def validate_shape(value: Mapping[str, Any], shape: Shape, name: str) -> None:
 
 def _enum_problems(value: Any, shape: Shape, path: str) -> list[str]:
     """Enum violations below ``value`` (botocore's validator does not check enums)."""
+    if shape.metadata.get("document"):
+        return []  # a free JSON value (iam-toolbox's context values)
     if shape.type_name == "structure":
         members = shape.members  # type: ignore[attr-defined]
         return [
@@ -228,6 +230,8 @@ def _json_success(op: OperationModel, body: Mapping[str, Any]) -> WireResponse:
 
 def _json_value(value: Any, shape: Shape) -> Any:
     kind = shape.type_name
+    if shape.metadata.get("document"):
+        return value
     if kind == "structure":
         return {
             member.serialization.get("name", name): _json_value(value[name], member)
@@ -255,7 +259,12 @@ def _json_error(service: str, error: AwsError) -> WireResponse:
     body: dict[str, str] = {"Code": error.code, "Message": error.message}
     body["Type"] = "User" if error.sender_fault else "Server"
     if known_service(service) and error.code in service_model(service).shape_names:
-        validate_shape(body, service_model(service).shape_for(error.code), error.code)
+        shape = service_model(service).shape_for(error.code)
+        members = shape.members  # type: ignore[attr-defined]
+        if "message" in members:
+            body["message"] = error.message  # newer models spell it in lower case
+        modelled = {key: value for key, value in body.items() if key in members}
+        validate_shape(modelled if "message" in members else body, shape, error.code)
     headers = {
         "Content-Type": "application/json",
         "x-amzn-ErrorType": error.code,

@@ -16,6 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.parsers import create_parser
 
+from tests.support import authorization_details as authz
 from tests.support import aws_standin_testkit as kit
 from tests.support.aws_standin import AwsStandin, start_standin_process
 from tests.support.aws_standin_admin import AdminError, StandinAdminClient
@@ -227,6 +228,10 @@ RESTORE_JOB = {
 }  # fmt: skip
 ROUND_TRIPS = [
     ("sts", "DecodeAuthorizationMessage", {"DecodedMessage": json.dumps(DECODED)}),
+    ("iam-toolbox", "GetRequestAuthorizationDetails", authz.boundary_implicit_deny(
+        "arn:aws:iam::1:role/r", "s3:GetObject", "arn:aws:s3:::b/k") | {"nextToken": "2"}),
+    ("cloudtrail", "LookupEvents", {"Events": [{"EventId": "e1", "EventName": "RunInstances",
+        "EventTime": MOMENT, "CloudTrailEvent": "{}", "Username": "u"}], "NextToken": "1"}),
     ("iam", "SimulatePrincipalPolicy", {"IsTruncated": False, "EvaluationResults": [{
         "EvalActionName": "iam:PassRole", "EvalResourceName": "*", "EvalDecision": "allowed",
         "MatchedStatements": [{"SourcePolicyId": "p", "SourcePolicyType": "role"}],
@@ -457,3 +462,86 @@ def test_timestamps_parse_as_datetimes(standin: AwsStandin) -> None:
 
     assert described["CreationDate"] == created
     assert isinstance(described["CompletionDate"], datetime)
+
+
+# --- iam-toolbox:GetRequestAuthorizationDetails and cloudtrail:LookupEvents ----------------------
+
+SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/Restore/AWSBackup-Restore"
+
+
+def test_authorization_details_come_in_pages_in_their_account_and_region_only(
+    standin: AwsStandin,
+) -> None:
+    answer = authz.passrole_explicit_deny(
+        f"arn:aws:iam::{ACCOUNT}:role/Restore", f"arn:aws:iam::{ACCOUNT}:role/App", SESSION
+    )
+    standin.seed_authorization("abc123def456", answer, account=ACCOUNT, region="us-east-1")
+    toolbox = client("iam-toolbox", assume())
+
+    pages = list(
+        toolbox.get_paginator("get_request_authorization_details").paginate(
+            authorizationId="abc123def456"
+        )
+    )
+
+    assert len(pages) == 2  # three evaluations, two a page
+    assert [e["action"] for p in pages for e in p["evaluations"]] == [
+        e["action"] for e in answer["evaluations"]
+    ]
+    assert pages[0]["requestContext"]["aws:PrincipalArn"] == SESSION
+    with pytest.raises(ClientError) as elsewhere:
+        client("iam-toolbox", assume(), region="eu-west-1").get_request_authorization_details(
+            authorizationId="abc123def456"
+        )
+    assert error_code(elsewhere) == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as other_account:
+        client("iam-toolbox", assume(account="444455556666")).get_request_authorization_details(
+            authorizationId="abc123def456"
+        )
+    assert error_code(other_account) == "ResourceNotFoundException"
+
+
+def test_authorization_details_seeded_late_are_not_found_until_they_appear(
+    standin: AwsStandin,
+) -> None:
+    answer = authz.boundary_implicit_deny(SESSION, "s3:GetObject", "arn:aws:s3:::b/k")
+    standin.seed_authorization("late0000001", answer, delay_seconds=3600)
+
+    with pytest.raises(ClientError) as early:
+        client("iam-toolbox").get_request_authorization_details(authorizationId="late0000001")
+
+    assert error_code(early) == "ResourceNotFoundException"
+
+
+def test_lookup_events_filters_by_event_name_and_time_newest_first(standin: AwsStandin) -> None:
+    for minute, name in [(1, "RunInstances"), (5, "RunInstances"), (9, "CreateTags")]:
+        standin.seed_trail_event(
+            {"eventID": f"e{minute}", "eventName": name,
+             "eventTime": f"2026-12-04T08:0{minute}:00Z",
+             "userIdentity": {"arn": SESSION}, "errorCode": "Client.UnauthorizedOperation"},
+            account=ACCOUNT, region="us-east-1",
+        )  # fmt: skip
+    trail = client("cloudtrail", assume())
+
+    found = trail.lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "RunInstances"}],
+        StartTime=datetime(2026, 12, 4, 8, 0, tzinfo=UTC),
+        EndTime=datetime(2026, 12, 4, 8, 30, tzinfo=UTC),
+        MaxResults=1,
+    )
+    following = trail.lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "RunInstances"}],
+        StartTime=datetime(2026, 12, 4, 8, 0, tzinfo=UTC),
+        EndTime=datetime(2026, 12, 4, 8, 30, tzinfo=UTC),
+        MaxResults=1,
+        NextToken=found["NextToken"],
+    )
+
+    assert [e["EventId"] for e in found["Events"]] == ["e5"]
+    assert [e["EventId"] for e in following["Events"]] == ["e1"]
+    assert "NextToken" not in following
+    assert json.loads(found["Events"][0]["CloudTrailEvent"])["userIdentity"]["arn"] == SESSION
+    elsewhere = client("cloudtrail", assume(), region="eu-west-1").lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "RunInstances"}]
+    )
+    assert elsewhere["Events"] == []
