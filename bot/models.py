@@ -122,6 +122,27 @@ class AuthorizationLookup(_Frozen):
     problem: str | None = None  # why it could not be read, in a sentence
 
 
+TrailStatus = Literal["found", "not_found", "not_read"]
+
+
+class TrailLookup(_Frozen):
+    """What CloudTrail gave back for a cut or left-out encoded message, or why it was not asked.
+
+    ``found``: the refused call's event (its id, time, Region); ``decoded`` says whether its whole
+    encoded message could be decoded (``problem`` says why not).
+    """
+
+    status: TrailStatus
+    called_api: str
+    account_id: str | None = None  # the account whose read role looked
+    regions: list[str] = Field(default_factory=list)  # where it looked
+    event_id: str | None = None
+    event_time: datetime | None = None
+    region: str | None = None  # the found event's Region
+    decoded: bool = False
+    problem: str | None = None
+
+
 class Denial(_Frozen):
     """The facts of one authorization denial, merged from every source available."""
 
@@ -199,6 +220,7 @@ class Diagnosis(_Frozen):
     decoded_message: dict[str, Any] | None = None
     account_name: str | None = None
     authorization: AuthorizationLookup | None = None  # IAM Access Troubleshooter's details
+    cloudtrail: TrailLookup | None = None  # where a cut encoded message was read back from
 
 
 class Rejection(_Frozen):

@@ -1,22 +1,45 @@
 """ONE path from pasted text to a Diagnosis, shared by the Slack handlers, the CLI and the worker.
 
-parse -> find the account -> decode (cached) -> read the authorization details (cached) -> look
-the job up -> diagnose. Every failure on the way is a ``BackupDoctorError`` that says what to do
-next; the optional sources (authorization details, the failed-job search) never fail the answer.
+parse -> find the account -> look the job up -> read a cut encoded message back from CloudTrail
+-> decode (cached) -> read the authorization details (cached) -> find the failed job of a pasted
+message -> diagnose. Every failure on the way is a ``BackupDoctorError`` that says what to do
+next; the optional sources (CloudTrail, authorization details, the failed-job search) never fail
+the answer.
 """
 
 from __future__ import annotations
 
-from bot.arns import is_account_id, is_backup_session
+import logging
+from dataclasses import dataclass
+
+from bot.arns import account_of, is_account_id, is_backup_session
 from bot.aws.authorization_details import AuthorizationDetailsReader
 from bot.aws.backup_jobs import JobFinder
+from bot.aws.cloudtrail import CloudTrailRecovery
 from bot.aws.decode import Decoder, DecodeResult
 from bot.aws.failed_jobs import FailedJobMatcher
-from bot.config import BotConfig
+from bot.config import AccountConfig, BotConfig
 from bot.diagnosis import diagnose
-from bot.errors import AccountUnknown, InputUnusable
+from bot.errors import AccountUnknown, BackupDoctorError, InputUnusable
 from bot.inputs import parse_input
-from bot.models import AuthorizationLookup, Diagnosis, Job, ParsedInput, Rejection
+from bot.models import (
+    AuthorizationLookup,
+    Diagnosis,
+    Job,
+    ParsedInput,
+    Rejection,
+    TrailLookup,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Recovery:
+    """A CloudTrail search's outcome: what the card says, and the whole blob when one was found."""
+
+    lookup: TrailLookup
+    blob: str | None = None
 
 
 class Pipeline:
@@ -29,12 +52,14 @@ class Pipeline:
         jobs: JobFinder,
         failed_jobs: FailedJobMatcher | None = None,
         authorization: AuthorizationDetailsReader | None = None,
+        cloudtrail: CloudTrailRecovery | None = None,
     ) -> None:
         self._config = config
         self._decoder = decoder
         self._jobs = jobs
         self._failed_jobs = failed_jobs
         self._authorization = authorization
+        self._cloudtrail = cloudtrail
 
     def diagnose_text(
         self,
@@ -57,10 +82,16 @@ class Pipeline:
         if parsed.job is not None:
             job = self._find_job(parsed, channel_id)
             parsed = _with_status_message(parsed, job)
-        result = self._decode(parsed, channel_id, job)
+        recovery = self._recover(parsed, channel_id) if job is None else None
+        if recovery is not None and recovery.blob is not None:
+            result, lookup = self._decode_recovered(recovery)
+            recovery = _Recovery(lookup, recovery.blob)
+        else:
+            result = self._decode(parsed, channel_id, job)
         decoded = result.decoded if result else None
         if job is None and result is not None:
-            job = self._job_of_message(parsed, result)
+            blob = recovery.blob if recovery is not None else parsed.encoded_message
+            job = self._job_of_message(parsed, result, blob)
         account_id = (job.account_id if job else None) or parsed.account_id
         account = self._config.account(account_id)
         return diagnose(
@@ -69,6 +100,80 @@ class Pipeline:
             job=job,
             account_name=account.name if account else None,
             authorization=self._read_authorization(parsed, channel_id),
+            cloudtrail=recovery.lookup if recovery is not None else None,
+        )
+
+    def _recover(self, parsed: ParsedInput, channel_id: str | None) -> _Recovery | None:
+        """Read a cut or left-out encoded message back from the CloudTrail event of its call.
+
+        Asked only when the text names the called API; in the account of the text's ARNs (or the
+        ``account=`` word), else the channel's default account, never a masked one. With no piece
+        of the message to match, only the named principal's own refusal is taken.
+        """
+        if not parsed.truncated or not parsed.called_api or self._cloudtrail is None:
+            return None
+        called = parsed.called_api
+        account = self._account_for(parsed, channel_id)
+        if account is None:
+            named = parsed.account_id or "not named in the text"
+            problem = (
+                f"the account ({named}) is not one the bot is configured for; "
+                "add account=<id> naming the account that made the call"
+            )
+            return _Recovery(TrailLookup(status="not_read", called_api=called, problem=problem))
+        principal = parsed.sentence.principal_arn if parsed.sentence else None
+        if not is_account_id(account_of(principal)):
+            principal = None  # a masked ARN never matches CloudTrail's, and is never sent to AWS
+        if parsed.encoded_message is None and principal is None:
+            problem = "the text holds neither a piece of the encoded message nor who was denied"
+            lookup = TrailLookup(
+                status="not_read", called_api=called, account_id=account.id, problem=problem
+            )
+            return _Recovery(lookup)
+        found = self._cloudtrail.find(
+            called, account, prefix=parsed.encoded_message, principal_arn=principal
+        )
+        looked = TrailLookup(
+            status="not_found", called_api=called, account_id=account.id, regions=account.regions
+        )
+        if found is None:
+            return _Recovery(looked)
+        lookup = looked.model_copy(
+            update={
+                "status": "found",
+                "event_id": found.event_id,
+                "event_time": found.event_time,
+                "region": found.region,
+                "problem": None if found.blob else "its error message holds no encoded message",
+            }
+        )
+        return _Recovery(lookup, found.blob)
+
+    def _decode_recovered(self, recovery: _Recovery) -> tuple[DecodeResult | None, TrailLookup]:
+        """Decode the whole message CloudTrail gave back, in the account it was recorded in.
+
+        A failure here never fails the answer: the card then says what the text itself states.
+        """
+        assert recovery.blob is not None
+        lookup = recovery.lookup
+        try:
+            result = self._decoder.decode(recovery.blob, [lookup.account_id or ""])
+        except BackupDoctorError as exc:
+            logger.info("could not decode the message read back from CloudTrail: %s", exc.code)
+            return None, lookup.model_copy(update={"problem": exc.user_message})
+        return result, lookup.model_copy(update={"decoded": True})
+
+    def _account_for(self, parsed: ParsedInput, channel_id: str | None) -> AccountConfig | None:
+        """The configured account the text names (never a masked one), else the channel default."""
+        candidates = [parsed.account_id, self._config.channel(channel_id).default_account]
+        return next(
+            (
+                account
+                for candidate in candidates
+                if is_account_id(candidate)
+                and (account := self._config.account(candidate)) is not None
+            ),
+            None,
         )
 
     def _read_authorization(
@@ -81,15 +186,7 @@ class Pipeline:
         """
         if parsed.authorization_id is None or self._authorization is None:
             return None
-        candidates = [parsed.account_id, self._config.channel(channel_id).default_account]
-        account = next(
-            (
-                self._config.account(a)
-                for a in candidates
-                if is_account_id(a) and self._config.account(a) is not None
-            ),
-            None,
-        )
+        account = self._account_for(parsed, channel_id)
         if account is None:
             named = parsed.account_id or "no account"
             return AuthorizationLookup(
@@ -114,10 +211,12 @@ class Pipeline:
         ref = ref.model_copy(update=update)
         return self._jobs.find(ref, self._config.channel(channel_id).default_account)
 
-    def _job_of_message(self, parsed: ParsedInput, result: DecodeResult) -> Job | None:
+    def _job_of_message(
+        self, parsed: ParsedInput, result: DecodeResult, blob: str | None
+    ) -> Job | None:
         """The failed restore a pasted AWS Backup error came from (so its fixes can re-run it)."""
         account = self._config.account(result.account_id)
-        if self._failed_jobs is None or account is None or parsed.encoded_message is None:
+        if self._failed_jobs is None or account is None or blob is None:
             return None
         context = result.decoded.get("context")
         principal = context.get("principal") if isinstance(context, dict) else None
@@ -125,7 +224,7 @@ class Pipeline:
         by_backup = is_backup_session(arn if isinstance(arn, str) else None)
         if not by_backup and parsed.producer != "backup-status":
             return None
-        return self._failed_jobs.find(parsed.encoded_message, account)
+        return self._failed_jobs.find(blob, account)
 
     def _decode(
         self, parsed: ParsedInput, channel_id: str | None, job: Job | None

@@ -39,7 +39,9 @@ ACTION_REVERT: Final = "revert_fix"
 # Link buttons: Slack still sends a block_actions event for them, which handlers just ack.
 ACTION_OPEN_JOB: Final = "open_console_job"
 ACTION_OPEN_ROLE: Final = "open_console_role"
-LINK_ACTION_PATTERN: Final = re.compile(r"^open_console_(job|role)$")
+ACTION_OPEN_AUTHORIZATION: Final = "open_console_authorization"
+ACTION_OPEN_TRAIL: Final = "open_console_trail"
+LINK_ACTION_PATTERN: Final = re.compile(r"^open_console_(job|role|authorization|trail)$")
 
 # block_id prefixes, completed with the request id by ``block_id``
 BLOCK_REMEDIES: Final = "remedies"

@@ -19,6 +19,7 @@ import redis
 from bot.aws.authorization_details import AuthorizationDetailsReader
 from bot.aws.backup_jobs import JobFinder
 from bot.aws.calls import CallHook
+from bot.aws.cloudtrail import CloudTrailRecovery
 from bot.aws.decode import Decoder
 from bot.aws.failed_jobs import FailedJobMatcher
 from bot.aws.sessions import ReadSessions
@@ -63,7 +64,8 @@ def build_read_side(
     details = AuthorizationDetailsReader(
         sessions, redis_client, prefix, config.decode_cache_ttl_seconds
     )
-    pipeline = Pipeline(config, decoder, jobs, failed, authorization=details)
+    trail = CloudTrailRecovery(sessions, config.job_lookup_budget_seconds)
+    pipeline = Pipeline(config, decoder, jobs, failed, authorization=details, cloudtrail=trail)
     return ReadSide(sessions, decoder, jobs, pipeline)
 
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock
 
 from bot import slack_ids
-from bot.arns import role_name
+from bot.arns import is_region, role_name
 from bot.blocks import slack_limits as limits
 from bot.blocks.elements import actions, button, context, link_button, section
 from bot.blocks.evidence import evidence_blocks
-from bot.blocks.links import job_console_url, role_console_url
+from bot.blocks.links import (
+    authorization_console_url,
+    job_console_url,
+    role_console_url,
+    trail_event_console_url,
+    trail_search_console_url,
+)
 from bot.blocks.mrkdwn import bold, code, literal, mention
 from bot.blocks.remedies import ordered, remedies_section, remedy_buttons
 from bot.models import Diagnosis, Finding, severity_rank
@@ -124,4 +130,46 @@ def _link_buttons(diagnosis: Diagnosis) -> list[ButtonElement]:
     role_url = role_console_url(role_arn)
     if role_url:
         found.append(link_button("Open role in IAM", slack_ids.ACTION_OPEN_ROLE, role_url))
+    trail_url = _trail_url(diagnosis)
+    if trail_url:
+        label = (
+            "Open the event in CloudTrail"
+            if diagnosis.cloudtrail and diagnosis.cloudtrail.event_id
+            else "Look it up in CloudTrail"
+        )
+        found.append(link_button(label, slack_ids.ACTION_OPEN_TRAIL, trail_url))
+    authorization_url = _authorization_url(diagnosis)
+    if authorization_url:
+        found.append(
+            link_button(
+                "Open authorization details",
+                slack_ids.ACTION_OPEN_AUTHORIZATION,
+                authorization_url,
+            )
+        )
     return found
+
+
+def _trail_url(diagnosis: Diagnosis) -> str | None:
+    """The CloudTrail event the whole message came from, else a search for the refused call.
+
+    The search is offered only while the message is still cut (nothing decoded it).
+    """
+    lookup, parsed = diagnosis.cloudtrail, diagnosis.input
+    if lookup is not None and lookup.event_id and lookup.region:
+        return trail_event_console_url(lookup.event_id, lookup.region)
+    decoded = diagnosis.denial is not None and "decoded_message" in diagnosis.denial.sources
+    if not parsed.truncated or decoded or not parsed.called_api:
+        return None
+    region = parsed.region if is_region(parsed.region) else None
+    region = region or (diagnosis.job.region if diagnosis.job else None)
+    region = region or (lookup.regions[0] if lookup and lookup.regions else None)
+    return trail_search_console_url(parsed.called_api, region) if region else None
+
+
+def _authorization_url(diagnosis: Diagnosis) -> str | None:
+    parsed, lookup = diagnosis.input, diagnosis.authorization
+    if parsed.authorization_id is None:
+        return None
+    region = (lookup.region if lookup else None) or parsed.authorization_region
+    return authorization_console_url(parsed.authorization_id, region)

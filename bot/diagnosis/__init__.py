@@ -12,7 +12,7 @@ from bot.diagnosis.context import RuleContext
 from bot.diagnosis.contract import to_contract_json
 from bot.diagnosis.engine import assemble, run_rules
 from bot.diagnosis.facts import build_denial
-from bot.models import AuthorizationLookup, Diagnosis, Job, ParsedInput
+from bot.models import AuthorizationLookup, Diagnosis, Job, ParsedInput, TrailLookup
 
 __all__ = ["build_denial", "diagnose", "to_contract_json"]
 
@@ -23,13 +23,15 @@ def diagnose(
     job: Job | None = None,
     account_name: str | None = None,
     authorization: AuthorizationLookup | None = None,
+    cloudtrail: TrailLookup | None = None,
 ) -> Diagnosis:
     """Explain one denial: its facts, findings by severity, and remedies (no IAM change first).
 
     ``decoded`` is the STS-decoded message; when None, the decoded message the user pasted
     (``parsed.decoded``) is used. ``authorization`` is what IAM Access Troubleshooter said about
-    the text's authorization ID (its evaluation wins over every other source). Never raises on
-    odd message shapes: unknown facts stay None.
+    the text's authorization ID (its evaluation wins over every other source); ``cloudtrail``
+    where a cut encoded message was looked for (``decoded`` is then that whole message's).
+    Never raises on odd message shapes: unknown facts stay None.
     """
     message = decoded if decoded is not None else parsed.decoded
     message = message if isinstance(message, dict) else None
@@ -43,6 +45,7 @@ def diagnose(
         job=job,
         status_text=_status_text(parsed, job),
         authorization=authorization,
+        cloudtrail=cloudtrail,
     )
     findings, remedies = assemble(run_rules(ctx))
     return Diagnosis(
@@ -54,6 +57,7 @@ def diagnose(
         decoded_message=message,
         account_name=account_name,
         authorization=authorization,
+        cloudtrail=cloudtrail,
     )
 
 

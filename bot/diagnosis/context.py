@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.models import AuthorizationLookup, Denial, Job, ParsedInput, PolicyType
+from bot.models import AuthorizationLookup, Denial, Job, ParsedInput, PolicyType, TrailLookup
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class RuleContext:
     job: Job | None
     status_text: str  # the user's status text and the job's status message, "" when none
     authorization: AuthorizationLookup | None = None  # Access Troubleshooter's details, if asked
+    cloudtrail: TrailLookup | None = None  # where a cut encoded message was looked for
 
     @property
     def action(self) -> str | None:

@@ -17,6 +17,26 @@ def to_contract_json(diagnosis: Diagnosis) -> dict[str, Any]:
         "remedies": [_remedy(remedy) for remedy in diagnosis.remedies],
         "account_name": diagnosis.account_name,
         "authorization": _authorization(diagnosis),
+        "cloudtrail": _cloudtrail(diagnosis),
+    }
+
+
+def _cloudtrail(diagnosis: Diagnosis) -> dict[str, Any] | None:
+    """Where a cut encoded message was looked for in CloudTrail, and what was found."""
+    lookup = diagnosis.cloudtrail
+    if lookup is None:
+        return None
+    when = lookup.event_time
+    return {
+        "status": lookup.status,
+        "called_api": lookup.called_api,
+        "account_id": lookup.account_id,
+        "regions": list(lookup.regions),
+        "event_id": lookup.event_id,
+        "event_time": when.isoformat().replace("+00:00", "Z") if when else None,
+        "region": lookup.region,
+        "decoded": lookup.decoded,
+        "problem": lookup.problem,
     }
 
 

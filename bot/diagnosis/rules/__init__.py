@@ -14,6 +14,7 @@ from bot.diagnosis.rules import (
     backup_restore_passrole,
     backup_service_policy,
     backup_vault,
+    cloudtrail_recovery,
     cross_account_copy,
     explicit_deny,
     generic,
@@ -46,5 +47,6 @@ FALLBACK_RULES: tuple[Rule, ...] = (generic.check,)
 NOTE_RULES: tuple[Rule, ...] = (
     input_incomplete.check,
     unread_message.check,
+    cloudtrail_recovery.check,
     authorization_lookup.check,
 )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from bot import slack_ids
 from bot.blocks import diagnosis_card, summary_text
 from bot.diagnosis import diagnose
 from bot.inputs import parse_input
-from bot.models import Denial, Diagnosis, MatchedStatement, ParsedInput, Remedy
+from bot.models import Denial, Diagnosis, MatchedStatement, ParsedInput, Remedy, TrailLookup
 from tests.bot.blocks.samples import ACCOUNT, JOB_ID, make_diagnosis
 from tests.bot.blocks.slack_checks import as_dicts, assert_within_slack_limits
 
@@ -238,3 +239,80 @@ def test_a_masked_account_is_shown_as_written_and_said_to_be_masked() -> None:
     card = json.dumps(_card(diagnose(parsed), account_label=None))
     assert "[redacted:account_id] (masked in the paste)" in card
     assert "console.aws.amazon.com/iam" not in card  # no link is built from a masked ARN
+
+
+CUT_ERROR = (
+    "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You are "
+    "not authorized to perform this operation. Encoded authorization failure message: "
+    "AQoDYXdzEJr1k3Jx-_9aZqk3Jx-_9aZqk3Jx-_9aZqk3Jx"
+)
+
+
+def _links(diagnosis: Diagnosis) -> dict[str, str]:
+    return {b["action_id"]: b["url"] for b in _buttons(_card(diagnosis)) if "url" in b}
+
+
+def test_a_cut_message_offers_the_cloudtrail_search_of_the_refused_call() -> None:
+    parsed = parse_input(CUT_ERROR + " region=eu-west-1")
+    assert isinstance(parsed, ParsedInput)
+    assert parsed.truncated
+    links = _links(diagnose(parsed))
+    assert links[slack_ids.ACTION_OPEN_TRAIL] == (
+        "https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1"
+        "#/events?EventName=RunInstances"
+    )
+    button = next(b for b in _buttons(_card(diagnose(parsed))) if b.get("url"))
+    assert button["text"]["text"] == "Look it up in CloudTrail"
+
+
+def test_no_cloudtrail_search_without_a_region_to_search_in() -> None:
+    parsed = parse_input(CUT_ERROR)
+    assert isinstance(parsed, ParsedInput)
+    assert slack_ids.ACTION_OPEN_TRAIL not in _links(diagnose(parsed))
+
+
+def test_a_message_read_back_from_cloudtrail_links_its_event() -> None:
+    parsed = parse_input(CUT_ERROR)
+    assert isinstance(parsed, ParsedInput)
+    lookup = TrailLookup(
+        status="found",
+        called_api="RunInstances",
+        account_id=ACCOUNT,
+        regions=["eu-west-1"],
+        event_id="5d1f3c2e-9a8b-4c7d-8e6f-0a1b2c3d4e5f",
+        event_time=datetime(2026, 12, 4, 9, 0, tzinfo=UTC),
+        region="eu-west-1",
+        decoded=True,
+    )
+    diagnosis = diagnose(parsed, cloudtrail=lookup)
+    assert _links(diagnosis)[slack_ids.ACTION_OPEN_TRAIL] == (
+        "https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1"
+        "#/events/5d1f3c2e-9a8b-4c7d-8e6f-0a1b2c3d4e5f"
+    )
+    labels = [b["text"]["text"] for b in _buttons(_card(diagnosis)) if b.get("url")]
+    assert "Open the event in CloudTrail" in labels
+
+
+def test_an_authorization_id_links_its_details_in_its_region() -> None:
+    parsed = parse_input(
+        "User: arn:aws:sts::111122223333:assumed-role/app/s is not authorized to perform: "
+        "s3:GetObject on resource: arn:aws:s3:::bucket/key. Go to https://us-east-1.console.aws."
+        "amazon.com/iam/home?region=us-east-1#/authorization-details/EXAMPLE1a2b3c4d5e for "
+        "complete details, or call the GetRequestAuthorizationDetails API with the following "
+        "authorization id: EXAMPLE1a2b3c4d5e"
+    )
+    assert isinstance(parsed, ParsedInput)
+    assert _links(diagnose(parsed))[slack_ids.ACTION_OPEN_AUTHORIZATION] == (
+        "https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1"
+        "#/authorization-details/EXAMPLE1a2b3c4d5e"
+    )
+
+
+def test_every_link_button_is_acked_by_the_link_listener() -> None:
+    for action_id in (
+        slack_ids.ACTION_OPEN_JOB,
+        slack_ids.ACTION_OPEN_ROLE,
+        slack_ids.ACTION_OPEN_TRAIL,
+        slack_ids.ACTION_OPEN_AUTHORIZATION,
+    ):
+        assert slack_ids.LINK_ACTION_PATTERN.fullmatch(action_id)
