@@ -33,6 +33,9 @@ from bot.models import (
 
 logger = logging.getLogger(__name__)
 
+#: characters of a cut message that name one failed job's status message, not many
+MIN_JOB_PREFIX = 64
+
 
 @dataclass(frozen=True)
 class _Recovery:
@@ -82,12 +85,17 @@ class Pipeline:
         if parsed.job is not None:
             job = self._find_job(parsed, channel_id)
             parsed = _with_status_message(parsed, job)
+        whole = parsed
+        if parsed.job is None and (job := self._job_of_cut_message(parsed, channel_id)):
+            # the failed restore's own status message holds the whole message that was cut
+            whole = _with_status_message(parsed, job)
+            parsed = parsed.model_copy(update={"account_id": job.account_id, "region": job.region})
         recovery = self._recover(parsed, channel_id) if job is None else None
         if recovery is not None and recovery.blob is not None:
             result, lookup = self._decode_recovered(recovery)
             recovery = _Recovery(lookup, recovery.blob)
         else:
-            result = self._decode(parsed, channel_id, job)
+            result = self._decode(whole, channel_id, job)
         decoded = result.decoded if result else None
         if job is None and result is not None:
             blob = recovery.blob if recovery is not None else parsed.encoded_message
@@ -102,6 +110,20 @@ class Pipeline:
             authorization=self._read_authorization(parsed, channel_id),
             cloudtrail=recovery.lookup if recovery is not None else None,
         )
+
+    def _job_of_cut_message(self, parsed: ParsedInput, channel_id: str | None) -> Job | None:
+        """The failed restore whose status message starts with the cut message AWS Backup showed.
+
+        Only for AWS Backup's own text (the console's restore error), with enough of the message
+        kept to name one job; in the text's account, else the channel's default.
+        """
+        cut = parsed.encoded_message
+        if not parsed.truncated or cut is None or len(cut) < MIN_JOB_PREFIX:
+            return None
+        account = self._account_for(parsed, channel_id)
+        if self._failed_jobs is None or account is None or parsed.producer != "backup-status":
+            return None
+        return self._failed_jobs.find(cut, account)
 
     def _recover(self, parsed: ParsedInput, channel_id: str | None) -> _Recovery | None:
         """Read a cut or left-out encoded message back from the CloudTrail event of its call.
@@ -164,8 +186,13 @@ class Pipeline:
         return result, lookup.model_copy(update={"decoded": True})
 
     def _account_for(self, parsed: ParsedInput, channel_id: str | None) -> AccountConfig | None:
-        """The configured account the text names (never a masked one), else the channel default."""
+        """The configured account the text names (never a masked one), else the channel default.
+
+        With neither, and only one account configured, that account: there is nowhere else.
+        """
         candidates = [parsed.account_id, self._config.channel(channel_id).default_account]
+        if len(self._config.accounts) == 1:
+            candidates.append(self._config.accounts[0].id)
         return next(
             (
                 account

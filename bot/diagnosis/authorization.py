@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from bot import arns
 from bot.diagnosis.actions import normalise_action
 from bot.models import MatchedStatement, PolicyType
 
@@ -56,8 +57,10 @@ def authorization_facts(details: dict[str, Any] | None) -> dict[str, Any]:
     resource = resource if resource and (resource == "*" or resource.startswith("arn:")) else None
     context = _context(details.get("requestContext")) | _context(evaluation.get("context"))
     statements = _statements(evaluation, _policy_types(details), effect == "EXPLICIT_DENY")
+    principal = _principal(context)
     return {
-        "principal_arn": _principal(context),
+        "principal_arn": principal,
+        "role_arn": _attached_role(details, principal),
         "action": normalise_action(_text(evaluation.get("action")), resource, context, statements),
         "resource": resource,
         "explicit_deny": {"EXPLICIT_DENY": True, "IMPLICIT_DENY": False}.get(str(effect)),
@@ -65,6 +68,23 @@ def authorization_facts(details: dict[str, Any] | None) -> dict[str, Any]:
         "matched_statements": statements or None,
         "context": context or None,
     }
+
+
+def _attached_role(details: dict[str, Any], principal: str | None) -> str | None:
+    """The session's role with its path: the role ARN a policy of the answer is attached to.
+
+    A session ARN drops the role's path (``service-role/``); ``policies[].attachedTo`` keeps it.
+    """
+    name = arns.role_name(arns.role_from_session(principal))
+    if name is None:
+        return None
+    for policy in _list(details.get("policies")):
+        for attached in _list(policy.get("attachedTo") if isinstance(policy, dict) else None):
+            arn = _text(attached.get("arn")) if isinstance(attached, dict) else None
+            same_account = arns.account_of(arn) == arns.account_of(principal)
+            if arns.is_role_arn(arn) and arns.role_name(arn) == name and same_account:
+                return arn
+    return None
 
 
 def _policy_types(details: dict[str, Any]) -> dict[str, PolicyType]:

@@ -134,7 +134,7 @@ def _complete(
     if principal and arns.is_role_arn(principal):
         session_role = principal
     job_role = job.iam_role_arn if job and arns.is_role_arn(job.iam_role_arn) else None
-    facts["role_arn"] = job_role or session_role
+    facts["role_arn"] = job_role or facts.get("role_arn") or session_role
     context = facts.get("context") or {}
     facts["account_id"] = _account(facts, job, account_id, context) or _masked_account(facts)
     facts["region"] = _region(facts, job, region, context)

@@ -55,6 +55,15 @@ class Posted:
     def mrkdwn(self) -> str:
         return "\n".join(mrkdwn_texts(self.blocks))
 
+    def links(self) -> dict[str, str]:
+        """The link buttons' urls by action id (they carry a url, not a value)."""
+        return {
+            element["action_id"]: element["url"]
+            for block in self.blocks
+            for element in block.get("elements") or []
+            if element.get("type") == "button" and "url" in element
+        }
+
 
 def buttons_in(blocks: list[dict[str, Any]]) -> Iterator[Button]:
     for block in blocks:

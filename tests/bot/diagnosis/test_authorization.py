@@ -154,3 +154,19 @@ def test_a_link_alone_is_an_error_text_with_its_id_and_region() -> None:
         "eu-west-1",
     )
     assert not parsed.region_hint  # a link's ?region= is not the user's region= word
+
+
+def test_the_role_keeps_its_path_from_the_policies_it_is_attached_to() -> None:
+    details = authz.passrole_explicit_deny(ROLE, INSTANCE_ROLE, SESSION)
+
+    assert authorization_facts(details)["role_arn"] == ROLE  # service-role/ kept
+    denial = diagnose(parse(TEXT), authorization=found(details)).denial
+    assert denial is not None
+    assert denial.role_arn == ROLE
+
+
+def test_a_role_of_the_same_name_in_another_account_is_not_taken() -> None:
+    other = ROLE.replace(ACCOUNT, "999999999999")
+    details = authz.passrole_explicit_deny(other, INSTANCE_ROLE, SESSION)
+
+    assert authorization_facts(details)["role_arn"] is None

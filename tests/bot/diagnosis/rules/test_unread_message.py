@@ -58,3 +58,13 @@ def test_a_decoded_message_is_read_even_if_the_blob_was_cut(make_ctx: RuleContex
     decoded = {"allowed": False, "context": {"action": "iam:PassRole"}}
     parsed = ParsedInput(kind="error_text", encoded_message="AQoD", truncated=True, decoded=decoded)
     assert unread_message.check(make_ctx(decoded=decoded, parsed=parsed)) == []
+
+
+def test_a_cut_paste_whose_job_was_found_says_the_job_gave_the_whole_message(
+    make_ctx: RuleContextFactory, restore_job: Job
+) -> None:
+    decoded = {"allowed": False, "context": {"action": "iam:PassRole"}}
+    parsed = ParsedInput(kind="error_text", encoded_message="AQoD", truncated=True)
+    (hit,) = unread_message.check(make_ctx(decoded=decoded, parsed=parsed, job=restore_job))
+    assert hit.code == "MESSAGE_FROM_JOB"
+    assert hit.details["job_id"] == restore_job.job_id
