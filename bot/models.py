@@ -148,6 +148,9 @@ class Denial(_Frozen):
 
     principal_arn: str | None = None
     role_arn: str | None = None  # the IAM role behind an assumed-role session (job's role wins)
+    #: role_arn was read whole (the job, the principal itself, AWS's evaluation, IAM's GetRole),
+    #: not rebuilt from a session ARN, which drops the role's path
+    role_exact: bool = False
     account_id: str | None = None
     region: str | None = None
     action: str | None = None  # normalised, "service:Action"

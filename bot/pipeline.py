@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-from bot.arns import account_of, is_account_id, is_backup_session
+from bot.arns import account_of, is_account_id, is_backup_session, role_name
 from bot.aws.authorization_details import AuthorizationDetailsReader
 from bot.aws.backup_jobs import JobFinder
 from bot.aws.cloudtrail import CloudTrailRecovery
 from bot.aws.decode import Decoder, DecodeResult
 from bot.aws.failed_jobs import FailedJobMatcher
+from bot.aws.roles import RoleReader
 from bot.config import AccountConfig, BotConfig
-from bot.diagnosis import diagnose
+from bot.diagnosis import build_denial, diagnose
+from bot.diagnosis.rules.details import BACKUP_SERVICE_LINKED_ROLE
 from bot.errors import AccountUnknown, BackupDoctorError, InputUnusable
 from bot.inputs import parse_input
 from bot.models import (
@@ -56,6 +59,7 @@ class Pipeline:
         failed_jobs: FailedJobMatcher | None = None,
         authorization: AuthorizationDetailsReader | None = None,
         cloudtrail: CloudTrailRecovery | None = None,
+        roles: RoleReader | None = None,
     ) -> None:
         self._config = config
         self._decoder = decoder
@@ -63,6 +67,7 @@ class Pipeline:
         self._failed_jobs = failed_jobs
         self._authorization = authorization
         self._cloudtrail = cloudtrail
+        self._roles = roles
 
     def diagnose_text(
         self,
@@ -102,14 +107,46 @@ class Pipeline:
             job = self._job_of_message(parsed, result, blob)
         account_id = (job.account_id if job else None) or parsed.account_id
         account = self._config.account(account_id)
+        authorization = self._read_authorization(parsed, channel_id)
         return diagnose(
             parsed,
             decoded=decoded,
             job=job,
             account_name=account.name if account else None,
-            authorization=self._read_authorization(parsed, channel_id),
+            authorization=authorization,
             cloudtrail=recovery.lookup if recovery is not None else None,
+            role_arn=self._exact_role(parsed, decoded, job, authorization),
         )
+
+    def _exact_role(
+        self,
+        parsed: ParsedInput,
+        decoded: dict[str, Any] | None,
+        job: Job | None,
+        authorization: AuthorizationLookup | None,
+    ) -> str | None:
+        """The denied session's role as IAM has it, when nothing read so far gives it whole.
+
+        A session ARN loses the role's path; without the job's IamRoleArn, ``iam:GetRole`` in the
+        role's (configured, unmasked) account tells the exact ARN a grant must name.
+        """
+        if self._roles is None or (job is not None and job.iam_role_arn):
+            return None
+        denial = build_denial(
+            decoded if decoded is not None else parsed.decoded,
+            parsed.sentence,
+            job,
+            parsed.account_id,
+            parsed.region,
+            authorization=authorization.details if authorization else None,
+        )
+        if denial is None or denial.role_exact or denial.redacted:
+            return None
+        name = role_name(denial.role_arn)
+        account = self._config.account(account_of(denial.role_arn))
+        if name is None or account is None or name == BACKUP_SERVICE_LINKED_ROLE:
+            return None
+        return self._roles.exact_arn(account, name)
 
     def _job_of_cut_message(self, parsed: ParsedInput, channel_id: str | None) -> Job | None:
         """The failed restore whose status message starts with the cut message AWS Backup showed.

@@ -36,6 +36,12 @@ ACTION_DENY: Final = "deny_fix"
 ACTION_RETRY: Final = "retry_fix"
 ACTION_REVERT: Final = "revert_fix"
 
+# After a grant made with no job known: ask for the failed restore's job ID in a modal
+ACTION_RERUN_ASK: Final = "rerun_ask_job"
+RERUN_MODAL_CALLBACK: Final = "rerun_restore_modal"
+RERUN_JOB_BLOCK: Final = "rerun_job"
+RERUN_JOB_ACTION: Final = "rerun_job_input"
+
 # Link buttons: Slack still sends a block_actions event for them, which handlers just ack.
 ACTION_OPEN_JOB: Final = "open_console_job"
 ACTION_OPEN_ROLE: Final = "open_console_role"

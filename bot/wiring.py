@@ -22,6 +22,7 @@ from bot.aws.calls import CallHook
 from bot.aws.cloudtrail import CloudTrailRecovery
 from bot.aws.decode import Decoder
 from bot.aws.failed_jobs import FailedJobMatcher
+from bot.aws.roles import RoleReader
 from bot.aws.sessions import ReadSessions
 from bot.config import BotConfig, ConfigError, Settings, load_bot_config
 from bot.errors import AccountUnknown
@@ -65,7 +66,15 @@ def build_read_side(
         sessions, redis_client, prefix, config.decode_cache_ttl_seconds
     )
     trail = CloudTrailRecovery(sessions, config.job_lookup_budget_seconds)
-    pipeline = Pipeline(config, decoder, jobs, failed, authorization=details, cloudtrail=trail)
+    pipeline = Pipeline(
+        config,
+        decoder,
+        jobs,
+        failed,
+        authorization=details,
+        cloudtrail=trail,
+        roles=RoleReader(sessions),
+    )
     return ReadSide(sessions, decoder, jobs, pipeline)
 
 

@@ -16,6 +16,7 @@ from handlers import (
     link_buttons,
     request_context,
     request_fix,
+    rerun_restore,
     retry_fix,
     revert_fix,
     show_decoded,
@@ -35,6 +36,7 @@ MODULES = (
     deny_fix,
     retry_fix,
     revert_fix,
+    rerun_restore,
     link_buttons,
 )
 

@@ -9,7 +9,7 @@ from bot.blocks.approval import approval_card
 from bot.blocks.decoded_message import decoded_view
 from bot.blocks.diagnosis import diagnosis_card, summary_text
 from bot.blocks.error_reply import error_card, rejection_card
-from bot.blocks.modal import decode_modal
+from bot.blocks.modal import decode_modal, rerun_modal
 from bot.blocks.progress import outcome_card, progress_card
 from bot.blocks.usage import looking_at_it, usage_blocks
 
@@ -23,6 +23,7 @@ __all__ = [
     "outcome_card",
     "progress_card",
     "rejection_card",
+    "rerun_modal",
     "summary_text",
     "usage_blocks",
 ]

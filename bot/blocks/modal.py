@@ -1,4 +1,5 @@
-"""The modal to paste an error into, opened by an empty command."""
+"""The modals: the one to paste an error into (an empty command), and the one asking for the job
+ID of a restore to re-run after a grant made without it."""
 
 from __future__ import annotations
 
@@ -102,4 +103,34 @@ def _select(
         element=StaticSelectElement(
             action_id=action_id, placeholder=PlainTextObject(text="Any"), options=options
         ),
+    )
+
+
+def rerun_modal(request_id: str) -> View:
+    """Ask for the failed restore's job ID; the answer is diagnosed in the request's thread."""
+    return View(
+        type="modal",
+        callback_id=slack_ids.RERUN_MODAL_CALLBACK,
+        title=PlainTextObject(text="Re-run the restore"),
+        submit=PlainTextObject(text="Find the job"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=request_id,
+        blocks=[
+            InputBlock(
+                block_id=slack_ids.RERUN_JOB_BLOCK,
+                label=PlainTextObject(text="Restore job ID or ARN"),
+                hint=PlainTextObject(
+                    text=(
+                        "AWS Backup console, Jobs, Restore jobs: the failed job. The bot reads "
+                        "it and offers the re-run with the same settings, for approval."
+                    ),
+                    emoji=False,
+                ),
+                element=PlainTextInputElement(
+                    action_id=slack_ids.RERUN_JOB_ACTION,
+                    max_length=300,
+                    placeholder=PlainTextObject(text="e.g. 0D8B1F7A-1C2E-4B3A-9F6D-5E4C3B2A1908"),
+                ),
+            )
+        ],
     )

@@ -70,7 +70,20 @@ def outcome_line(plan: FixPlan, outcome: Outcome, job: Job | None, reason: str |
         return f":white_check_mark: Restore completed: created {code(job.created_resource_arn)}"
     if job is not None:
         return f":white_check_mark: Restore job {code(job.job_id, 140)} completed."
-    return f":white_check_mark: Done: added {_grant(plan, 'to')}."
+    done = f":white_check_mark: Done: added {_grant(plan, 'to')}."
+    if needs_rerun(plan):
+        done += (
+            " The failed restore was not re-run: the bot does not know its job. Give its job ID"
+            " (Re-run the restore), or restore again from the AWS Backup console with the same"
+            " settings."
+        )
+    return done
+
+
+def needs_rerun(plan: FixPlan) -> bool:
+    """A grant made with no job known: the denied restore still has to be run again."""
+    added = plan.policy_name is not None and plan.policy_name in (plan.inline_policies_after or {})
+    return added and plan.restore_params is None
 
 
 def _grant(plan: FixPlan, preposition: str) -> str:
@@ -99,6 +112,8 @@ def _outcome_buttons(
             "danger",
         )
         found.append(button("Revert", slack_ids.ACTION_REVERT, value, dialog=dialog))
+    if outcome == "SUCCEEDED" and needs_rerun(plan):
+        found.append(button("Re-run the restore", slack_ids.ACTION_RERUN_ASK, value))
     url = job_console_url(job) if job else None
     if url:
         found.append(link_button("Open job in AWS Backup", slack_ids.ACTION_OPEN_JOB, url))

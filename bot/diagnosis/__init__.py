@@ -24,6 +24,7 @@ def diagnose(
     account_name: str | None = None,
     authorization: AuthorizationLookup | None = None,
     cloudtrail: TrailLookup | None = None,
+    role_arn: str | None = None,
 ) -> Diagnosis:
     """Explain one denial: its facts, findings by severity, and remedies (no IAM change first).
 
@@ -31,13 +32,20 @@ def diagnose(
     (``parsed.decoded``) is used. ``authorization`` is what IAM Access Troubleshooter said about
     the text's authorization ID (its evaluation wins over every other source); ``cloudtrail``
     where a cut encoded message was looked for (``decoded`` is then that whole message's).
+    ``role_arn`` is the denied session's role exactly as IAM has it (path included), when read.
     Never raises on odd message shapes: unknown facts stay None.
     """
     message = decoded if decoded is not None else parsed.decoded
     message = message if isinstance(message, dict) else None
     details = authorization.details if authorization else None
     denial = build_denial(
-        message, parsed.sentence, job, parsed.account_id, parsed.region, authorization=details
+        message,
+        parsed.sentence,
+        job,
+        parsed.account_id,
+        parsed.region,
+        authorization=details,
+        role_arn=role_arn,
     )
     ctx = RuleContext(
         parsed=parsed,

@@ -26,13 +26,15 @@ def build_denial(
     account_id: str | None = None,
     region: str | None = None,
     authorization: dict[str, Any] | None = None,
+    role_arn: str | None = None,
 ) -> Denial | None:
     """Merge every input into one ``Denial``; None when no input says anything.
 
     AWS's own evaluation (``authorization``: GetRequestAuthorizationDetails) wins over the
     decoded message, which wins over the sentence. The job's ``IamRoleArn`` wins over the role
     read from a session ARN (which loses role paths, and may name Backup's service-linked role
-    instead of the restore role).
+    instead of the restore role); ``role_arn`` is that role's exact ARN as IAM has it (the
+    pipeline reads it when no job tells), and wins over the rebuilt one.
     """
     message = dm.unwrap(decoded)
     from_details = authorization_facts(authorization)
@@ -47,6 +49,8 @@ def build_denial(
     if facts.get("explicit_deny") is None and from_sentence.get("explicit_deny") is not None:
         facts["explicit_deny"] = from_sentence["explicit_deny"]
     facts.update({k: v for k, v in from_details.items() if v is not None})
+    if role_arn is not None:
+        facts["role_arn"] = role_arn
     sources = _sources(from_details, from_message, from_sentence) + (["job"] if job else [])
     return _complete(facts, job, account_id, region, sources)
 
@@ -134,7 +138,9 @@ def _complete(
     if principal and arns.is_role_arn(principal):
         session_role = principal
     job_role = job.iam_role_arn if job and arns.is_role_arn(job.iam_role_arn) else None
-    facts["role_arn"] = job_role or facts.get("role_arn") or session_role
+    read_whole = job_role or facts.get("role_arn")  # the job's, AWS's evaluation's, IAM's
+    facts["role_arn"] = read_whole or session_role
+    facts["role_exact"] = bool(read_whole) or bool(principal and principal == session_role)
     context = facts.get("context") or {}
     facts["account_id"] = _account(facts, job, account_id, context) or _masked_account(facts)
     facts["region"] = _region(facts, job, region, context)

@@ -16,10 +16,12 @@ from tests.handlers.conftest import (
     BLOB,
     CHANNEL,
     INSTANCE_ROLE,
+    RESTORE_ROLE,
     STATUS,
     BotUnderTest,
     seed_restore_failure,
 )
+from tests.support import aws_standin_testkit
 from tests.support.authorization_details import DENY_POLICY, passrole_explicit_deny
 from tests.support.slack_requests import command_body, post_signed
 from tests.support.trail_events import refused_call
@@ -158,11 +160,43 @@ def test_a_cut_backup_console_error_is_read_whole_from_its_failed_restore(
     assert job_id in text
     assert "read from the failed job" in text
     assert "is cut off" not in text
-    fixes = [
+    assert "RESTORE_WITHOUT_IAM_ROLE" in _fix_buttons(card)  # the job is known: re-run offered
+
+
+def _fix_buttons(card: dict[str, Any]) -> list[str]:
+    return [
         slack_ids.decode_value(element["value"])[1]
         for block in card["blocks"]
         if block["type"] == "actions"
         for element in block["elements"]
         if element["action_id"].startswith(slack_ids.ACTION_REQUEST_FIX)
     ]
-    assert "RESTORE_WITHOUT_IAM_ROLE" in fixes  # the job is known: the re-run is offered
+
+
+def test_the_classic_paste_with_no_job_to_find_still_offers_the_exact_grant(
+    bot: BotUnderTest,
+) -> None:
+    iam = aws_standin_testkit.client("iam", aws_standin_testkit.assume("Admin", ACCOUNT))
+    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
+    iam.create_role(
+        RoleName="AWSBackupDefaultServiceRole",
+        Path="/service-role/",
+        AssumeRolePolicyDocument=trust,
+    )
+
+    card = _card(bot, STATUS)  # the console's error; no failed restore carries it
+
+    assert _fix_buttons(card) == ["GRANT_PASSROLE"]  # the re-run needs the job; the grant not
+    request = bot.services.store.get(_request_id(card))
+    assert request is not None
+    grant = next(r for r in request.diagnosis.remedies if r.id == "GRANT_PASSROLE")
+    assert grant.attach_to == RESTORE_ROLE  # with its service-role/ path, read from IAM
+    assert bot.aws.calls().get("iam:GetRole", 0) >= 1
+
+
+def _request_id(card: dict[str, Any]) -> str:
+    for block in card["blocks"]:
+        for element in block.get("elements") or []:
+            if element.get("action_id", "").startswith(slack_ids.ACTION_REQUEST_FIX):
+                return slack_ids.decode_value(element["value"])[0]
+    raise AssertionError("no fix button")

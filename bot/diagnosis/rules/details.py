@@ -35,7 +35,7 @@ def role_is_exact(ctx: RuleContext) -> bool:
     """
     if ctx.job and ctx.job.iam_role_arn:
         return True
-    return bool(ctx.denial and ctx.denial.principal_arn == ctx.denial.role_arn)
+    return bool(ctx.denial and ctx.denial.role_exact and not ctx.denial.redacted)
 
 
 def base_details(ctx: RuleContext) -> dict[str, str]:

@@ -88,3 +88,25 @@ def test_reverted_says_what_was_removed(plan: FixPlan) -> None:
         "`AWSBackupDefaultServiceRole`."
     )
     assert _buttons(blocks) == {}
+
+
+def _grant_without_job() -> FixPlan:
+    name = "backup-doctor-passrole"
+    return make_plan(restore_params=None, inline_policies_after={name: {"Statement": []}})
+
+
+def test_a_grant_made_without_the_job_asks_for_it_to_re_run_the_restore() -> None:
+    blocks = outcome_card(_grant_without_job(), "SUCCEEDED", request_id="req-1", revertible=True)
+    assert_within_slack_limits(blocks)
+    assert "the bot does not know its job" in mrkdwn_texts(blocks)[0]
+    rerun = _buttons(blocks)[slack_ids.ACTION_RERUN_ASK]
+    assert rerun["text"]["text"] == "Re-run the restore"
+    assert slack_ids.decode_value(rerun["value"]) == ("req-1", "GRANT_PASSROLE")
+    assert slack_ids.ACTION_REVERT in _buttons(blocks)
+
+
+def test_no_re_run_step_when_the_grant_re_ran_the_restore_or_failed(plan: FixPlan) -> None:
+    done = outcome_card(plan, "SUCCEEDED", request_id="req-1", revertible=True)
+    failed = outcome_card(_grant_without_job(), "FAILED", request_id="req-1", reason="x")
+    assert slack_ids.ACTION_RERUN_ASK not in _buttons(done)
+    assert slack_ids.ACTION_RERUN_ASK not in _buttons(failed)

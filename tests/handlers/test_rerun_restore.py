@@ -1,0 +1,122 @@
+"""After a grant made with no job known: "Re-run the restore" asks for the job in a modal, and
+the job given is diagnosed in the request's own thread, where its re-run fixes are offered."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot import slack_ids
+from tests.handlers.conftest import (
+    ACCOUNT,
+    APPROVER,
+    RECOVERY_POINT,
+    RESTORE_ROLE,
+    STATUS,
+    BotUnderTest,
+)
+from tests.handlers.payloads import block_action
+from tests.support import aws_standin_testkit
+from tests.support.slack_requests import command_body, interaction_body, post_signed
+
+
+def _create_roles() -> None:
+    iam = aws_standin_testkit.client("iam", aws_standin_testkit.assume("Admin", ACCOUNT))
+    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
+    iam.create_role(
+        RoleName="AWSBackupDefaultServiceRole",
+        Path="/service-role/",
+        AssumeRolePolicyDocument=trust,
+    )
+    iam.create_role(RoleName="AmazonSSMRoleForInstancesQuickSetup", AssumeRolePolicyDocument=trust)
+
+
+def _request_without_job(bot: BotUnderTest) -> tuple[str, str]:
+    """The console's error pasted with no failed restore to find: (request id, thread ts)."""
+    _create_roles()
+    body = command_body(STATUS, response_url=bot.slack.response_url("cmd"))
+    assert post_signed(bot.url, body).status_code == 200
+    card = bot.slack.wait_for("chat.postMessage", 2)[1]
+    for block in card.args["blocks"]:
+        for element in block.get("elements") or []:
+            if element.get("action_id", "").startswith(slack_ids.ACTION_REQUEST_FIX):
+                return slack_ids.decode_value(element["value"])[0], card.args["thread_ts"]
+    raise AssertionError("no fix button on the card")
+
+
+def _submit(request_id: str, text: str) -> dict[str, Any]:
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0001"},
+        "user": {"id": APPROVER},
+        "trigger_id": f"trigger-rerun-{text[:8]}",
+        "view": {
+            "id": "V0002",
+            "type": "modal",
+            "callback_id": slack_ids.RERUN_MODAL_CALLBACK,
+            "private_metadata": request_id,
+            "state": {
+                "values": {
+                    slack_ids.RERUN_JOB_BLOCK: {
+                        slack_ids.RERUN_JOB_ACTION: {"type": "plain_text_input", "value": text}
+                    }
+                }
+            },
+        },
+    }
+
+
+def test_the_button_opens_the_modal_for_this_request(bot: BotUnderTest) -> None:
+    request_id, thread = _request_without_job(bot)
+    value = slack_ids.encode_value(request_id, "GRANT_PASSROLE")
+    click = block_action(
+        slack_ids.ACTION_RERUN_ASK, value, APPROVER, "1700000009.000100", thread, "http://x/r"
+    )
+
+    assert post_signed(bot.url, interaction_body(click)).status_code == 200
+
+    [opened] = bot.slack.wait_for("views.open")
+    assert opened.args["view"]["callback_id"] == slack_ids.RERUN_MODAL_CALLBACK
+    assert opened.args["view"]["private_metadata"] == request_id
+
+
+def test_a_job_id_is_diagnosed_in_the_request_thread_with_its_re_run(bot: BotUnderTest) -> None:
+    request_id, thread = _request_without_job(bot)
+    job_id = bot.aws.seed_restore_job(
+        RECOVERY_POINT,
+        status="FAILED",
+        status_message=STATUS,
+        account=ACCOUNT,
+        region="us-east-1",
+        iam_role_arn=RESTORE_ROLE,
+        metadata={"IamInstanceProfileName": "AmazonSSMRoleForInstancesQuickSetup"},
+    )
+
+    response = post_signed(bot.url, interaction_body(_submit(request_id, job_id)))
+
+    assert response.status_code == 200
+    assert not response.content or "errors" not in response.json()
+    card = bot.slack.wait_for("chat.postMessage", 3)[2]
+    assert card.args["thread_ts"] == thread
+    text = json.dumps(card.args["blocks"])
+    assert job_id in text
+    assert "RESTORE_WITHOUT_IAM_ROLE" in text  # the job is known now: the re-run is offered
+
+
+def test_text_that_is_no_restore_job_is_refused_in_the_modal(bot: BotUnderTest) -> None:
+    request_id, _ = _request_without_job(bot)
+
+    response = post_signed(bot.url, interaction_body(_submit(request_id, "tomorrow please")))
+
+    assert response.json()["response_action"] == "errors"
+    assert "restore job ID" in response.json()["errors"][slack_ids.RERUN_JOB_BLOCK]
+
+
+def test_an_expired_request_is_said_in_the_modal(bot: BotUnderTest) -> None:
+    job = "0D8B1F7A-1C2E-4B3A-9F6D-5E4C3B2A1908"
+    response = post_signed(
+        bot.url, interaction_body(_submit("0123456789abcdef0123456789abcdef", job))
+    )
+
+    assert response.json()["response_action"] == "errors"
+    assert response.json()["errors"][slack_ids.RERUN_JOB_BLOCK]
