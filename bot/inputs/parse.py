@@ -20,7 +20,7 @@ from bot.models import InputKind, JobRef, ParsedInput, Rejection, SentenceDenial
 
 _ERROR_SIGNAL = re.compile(
     r"(?i)not\s++authorized\s++to\s++perform|UnauthorizedOperation|AccessDenied|Access\s++Denied"
-    r"|status\s*+code:?\s*+403|encoded\s++authorization"
+    r"|status\s*+code:?\s*+403|\(403\)\s++when\s++calling|encoded\s++authorization"
     r"|authorization-details/|GetRequestAuthorizationDetails"
     # not every "not authorized" is an IAM denial: credentials and Regions fail alike
     r"|ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient|OptInRequired"

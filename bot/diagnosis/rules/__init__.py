@@ -21,6 +21,7 @@ from bot.diagnosis.rules import (
     guardrail,
     input_incomplete,
     kms,
+    missing_resource,
     not_iam,
     passrole,
     request_tags,
@@ -43,7 +44,7 @@ RULES: tuple[Rule, ...] = (
     tag_on_create.check,
     kms.check,
 )
-FALLBACK_RULES: tuple[Rule, ...] = (generic.check,)
+FALLBACK_RULES: tuple[Rule, ...] = (generic.check, missing_resource.check)
 NOTE_RULES: tuple[Rule, ...] = (
     input_incomplete.check,
     unread_message.check,
