@@ -29,6 +29,7 @@ from bot.models import (
     AuthorizationLookup,
     Diagnosis,
     Job,
+    JobType,
     ParsedInput,
     Rejection,
     TrailLookup,
@@ -36,6 +37,8 @@ from bot.models import (
 
 logger = logging.getLogger(__name__)
 
+#: the failed jobs a pasted Backup error may come from, restores first (their re-run is offered)
+ALL_KINDS: tuple[JobType, ...] = ("restore", "backup", "copy")
 #: characters of a cut message that name one failed job's status message, not many
 MIN_JOB_PREFIX = 64
 
@@ -160,7 +163,7 @@ class Pipeline:
         account = self._account_for(parsed, channel_id)
         if self._failed_jobs is None or account is None or parsed.producer != "backup-status":
             return None
-        return self._failed_jobs.find(cut, account)
+        return self._failed_jobs.find(cut, account, kinds=ALL_KINDS)
 
     def _recover(self, parsed: ParsedInput, channel_id: str | None) -> _Recovery | None:
         """Read a cut or left-out encoded message back from the CloudTrail event of its call.
@@ -288,7 +291,7 @@ class Pipeline:
         by_backup = is_backup_session(arn if isinstance(arn, str) else None)
         if not by_backup and parsed.producer != "backup-status":
             return None
-        return self._failed_jobs.find(blob, account)
+        return self._failed_jobs.find(blob, account, kinds=ALL_KINDS)
 
     def _decode(
         self, parsed: ParsedInput, channel_id: str | None, job: Job | None

@@ -21,6 +21,8 @@ READ_ACTIONS = {
     "backup:DescribeCopyJob",
     "backup:GetRestoreJobMetadata",
     "backup:ListRestoreJobs",
+    "backup:ListBackupJobs",
+    "backup:ListCopyJobs",
     "iam:GetRequestAuthorizationDetails",
     "cloudtrail:LookupEvents",
     "backup:GetRecoveryPointRestoreMetadata",

@@ -74,6 +74,8 @@ class BackupService:
             "GetRecoveryPointRestoreMetadata": self._get_recovery_point_restore_metadata,
             "StartRestoreJob": self._start_restore_job,
             "ListRestoreJobs": self._list_restore_jobs,
+            "ListBackupJobs": lambda call: self._list_stored(call, "ListBackupJobs"),
+            "ListCopyJobs": lambda call: self._list_stored(call, "ListCopyJobs"),
         }
 
     # --- seeding ---------------------------------------------------------------------------------
@@ -280,6 +282,33 @@ class BackupService:
         if end < len(views):
             body["NextToken"] = str(end)
         return success_response("backup", "ListRestoreJobs", body)
+
+    def _list_stored(self, call: Call, operation: str) -> WireResponse:
+        """``ListBackupJobs`` / ``ListCopyJobs``: ByState, ByResourceType, the creation window."""
+        params = call.params
+        key, member = ("BackupJobs", "BackupJob")
+        stored = self._state.backup_jobs
+        if operation == "ListCopyJobs":
+            key, member, stored = "CopyJobs", "CopyJob", self._state.copy_jobs
+        with self._state.lock:
+            views = [
+                {"AccountId": j.account or call.account, **j.fields}
+                for j in stored.values()
+                if visible(j.account, j.region, call.account, call.region)
+            ]
+        for param, field in {"ByState": "State", "ByResourceType": "ResourceType"}.items():
+            if param in params:
+                views = [v for v in views if v.get(field) == params[param]]
+        if "ByCreatedAfter" in params:
+            after = to_epoch(params["ByCreatedAfter"])
+            views = [v for v in views if to_epoch(v.get("CreationDate", 0)) >= after]
+        start = int(params.get("NextToken", 0))
+        end = start + int(params.get("MaxResults", 1000))
+        members = service_model("backup").shape_for(member).members  # type: ignore[attr-defined]
+        body: dict[str, Any] = {key: [_only(v, members) for v in views[start:end]]}
+        if end < len(views):
+            body["NextToken"] = str(end)
+        return success_response("backup", operation, body)
 
     def _start_restore_job(self, call: Call) -> WireResponse:
         token = call.params.get("IdempotencyToken")

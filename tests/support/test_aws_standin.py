@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +238,10 @@ ROUND_TRIPS = [
         "MissingContextValues": ["aws:SourceIp"], "EvalDecisionDetails": {"user": "allowed"}}]}),
     ("backup", "DescribeRestoreJob", RESTORE_JOB),
     ("backup", "ListRestoreJobs", {"RestoreJobs": [RESTORE_JOB], "NextToken": "1"}),
+    ("backup", "ListBackupJobs", {"BackupJobs": [{"BackupJobId": "B1", "State": "FAILED",
+        "CreationDate": MOMENT, "StatusMessage": "no"}], "NextToken": "1"}),
+    ("backup", "ListCopyJobs", {"CopyJobs": [{"CopyJobId": "C1", "State": "FAILED",
+        "CreationDate": MOMENT}], "NextToken": "1"}),
     ("backup", "GetRestoreJobMetadata", {"RestoreJobId": "J1", "Metadata": {"a": "b"}}),
     ("backup", "StartRestoreJob", {"RestoreJobId": "J1"}),
     ("backup", "DescribeBackupJob", {"BackupJobId": "B1", "State": "EXPIRED",
@@ -545,3 +549,24 @@ def test_lookup_events_filters_by_event_name_and_time_newest_first(standin: AwsS
         LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "RunInstances"}]
     )
     assert elsewhere["Events"] == []
+
+
+def test_failed_backup_and_copy_jobs_are_listed_by_state_and_creation(standin: AwsStandin) -> None:
+    now = datetime.now(UTC)
+    failed = standin.seed_backup_job(
+        {"State": "FAILED", "StatusMessage": "denied", "CreationDate": now}, account=ACCOUNT
+    )
+    standin.seed_backup_job({"State": "COMPLETED", "CreationDate": now}, account=ACCOUNT)
+    old = standin.seed_backup_job(
+        {"State": "FAILED", "CreationDate": now - timedelta(days=9)}, account=ACCOUNT
+    )
+    copy = standin.seed_copy_job({"State": "FAILED", "CreationDate": now}, account=ACCOUNT)
+    backup = client("backup", assume())
+
+    listed = backup.list_backup_jobs(ByState="FAILED", ByCreatedAfter=now - timedelta(days=3))
+    copies = backup.list_copy_jobs(ByState="FAILED")
+
+    assert [j["BackupJobId"] for j in listed["BackupJobs"]] == [failed]
+    assert listed["BackupJobs"][0]["StatusMessage"] == "denied"
+    assert old not in str(listed)
+    assert [j["CopyJobId"] for j in copies["CopyJobs"]] == [copy]

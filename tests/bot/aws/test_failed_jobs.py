@@ -113,3 +113,42 @@ def test_a_read_role_that_may_not_list_jobs_finds_nothing_and_says_so_in_the_log
 
     assert matcher.find(BLOB, PROD, now=NOW) is None
     assert "AccessDeniedException" in caplog.text
+
+
+def test_with_no_restore_carrying_it_the_failed_backup_and_copy_jobs_are_searched(
+    matcher: FailedJobMatcher, backup: Callable[[str], Stubber]
+) -> None:
+    east = backup("us-east-1")
+    listed(east, [failed("OTHER", "something else")])
+    after = {"ByState": "FAILED", "ByCreatedAfter": NOW - LOOKBACK, "MaxResults": ANY}
+    east.add_response("list_backup_jobs", {"BackupJobs": []}, after)
+    copy = {"CopyJobId": "C1", "State": "FAILED", "StatusMessage": f"{NOT_AUTHORIZED} {BLOB}"}
+    east.add_response("list_copy_jobs", {"CopyJobs": [copy]}, after)
+    east.add_response(
+        "describe_copy_job",
+        {"CopyJob": {**copy, "AccountId": PROD.id, "IamRoleArn": ROLE}},
+        {"CopyJobId": "C1"},
+    )
+
+    job = matcher.find(
+        BLOB,
+        PROD.model_copy(update={"regions": ["us-east-1"]}),
+        now=NOW,
+        kinds=("restore", "backup", "copy"),
+    )
+
+    assert job is not None
+    assert (job.job_id, job.job_type, job.iam_role_arn) == ("C1", "copy", ROLE)
+
+
+def test_a_cut_message_matches_the_job_whose_message_starts_with_it(
+    matcher: FailedJobMatcher, backup: Callable[[str], Stubber]
+) -> None:
+    east = backup("us-east-1")
+    listed(east, [failed("J1", f"{NOT_AUTHORIZED} Encoded authorization failure message: {BLOB}")])
+    described(east, "J1")
+
+    job = matcher.find(BLOB[:90], PROD.model_copy(update={"regions": ["us-east-1"]}), now=NOW)
+
+    assert job is not None
+    assert job.job_id == "J1"
