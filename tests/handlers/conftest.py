@@ -141,8 +141,8 @@ STATUS = (
 )
 
 
-def seed_restore_failure(bot: BotUnderTest) -> str:
-    """The classic failure: an EC2 restore whose role may not pass the instance role; its id."""
+def create_restore_roles() -> None:
+    """The restore role (under service-role/) and the instance role, in moto's IAM."""
     iam = aws_standin_testkit.client("iam", aws_standin_testkit.assume("Admin", ACCOUNT))
     trust = json.dumps({"Version": "2012-10-17", "Statement": []})
     iam.create_role(
@@ -151,6 +151,16 @@ def seed_restore_failure(bot: BotUnderTest) -> str:
         AssumeRolePolicyDocument=trust,
     )
     iam.create_role(RoleName="AmazonSSMRoleForInstancesQuickSetup", AssumeRolePolicyDocument=trust)
+
+
+def seed_restore_failure(bot: BotUnderTest) -> str:
+    """The classic failure: an EC2 restore whose role may not pass the instance role; its id."""
+    create_restore_roles()
+    return seed_restore_job(bot)
+
+
+def seed_restore_job(bot: BotUnderTest) -> str:
+    """The failed restore job of the classic failure (its roles created already); its id."""
     return bot.aws.seed_restore_job(
         RECOVERY_POINT,
         status="FAILED",

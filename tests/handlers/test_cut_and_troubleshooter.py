@@ -19,9 +19,9 @@ from tests.handlers.conftest import (
     RESTORE_ROLE,
     STATUS,
     BotUnderTest,
+    create_restore_roles,
     seed_restore_failure,
 )
-from tests.support import aws_standin_testkit
 from tests.support.authorization_details import DENY_POLICY, passrole_explicit_deny
 from tests.support.slack_requests import command_body, post_signed
 from tests.support.trail_events import refused_call
@@ -176,13 +176,7 @@ def _fix_buttons(card: dict[str, Any]) -> list[str]:
 def test_the_classic_paste_with_no_job_to_find_still_offers_the_exact_grant(
     bot: BotUnderTest,
 ) -> None:
-    iam = aws_standin_testkit.client("iam", aws_standin_testkit.assume("Admin", ACCOUNT))
-    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
-    iam.create_role(
-        RoleName="AWSBackupDefaultServiceRole",
-        Path="/service-role/",
-        AssumeRolePolicyDocument=trust,
-    )
+    create_restore_roles()
 
     card = _card(bot, STATUS)  # the console's error; no failed restore carries it
 

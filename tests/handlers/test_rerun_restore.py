@@ -8,32 +8,19 @@ from typing import Any
 
 from bot import slack_ids
 from tests.handlers.conftest import (
-    ACCOUNT,
     APPROVER,
-    RECOVERY_POINT,
-    RESTORE_ROLE,
     STATUS,
     BotUnderTest,
+    create_restore_roles,
+    seed_restore_job,
 )
 from tests.handlers.payloads import block_action
-from tests.support import aws_standin_testkit
 from tests.support.slack_requests import command_body, interaction_body, post_signed
-
-
-def _create_roles() -> None:
-    iam = aws_standin_testkit.client("iam", aws_standin_testkit.assume("Admin", ACCOUNT))
-    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
-    iam.create_role(
-        RoleName="AWSBackupDefaultServiceRole",
-        Path="/service-role/",
-        AssumeRolePolicyDocument=trust,
-    )
-    iam.create_role(RoleName="AmazonSSMRoleForInstancesQuickSetup", AssumeRolePolicyDocument=trust)
 
 
 def _request_without_job(bot: BotUnderTest) -> tuple[str, str]:
     """The console's error pasted with no failed restore to find: (request id, thread ts)."""
-    _create_roles()
+    create_restore_roles()
     body = command_body(STATUS, response_url=bot.slack.response_url("cmd"))
     assert post_signed(bot.url, body).status_code == 200
     card = bot.slack.wait_for("chat.postMessage", 2)[1]
@@ -82,15 +69,7 @@ def test_the_button_opens_the_modal_for_this_request(bot: BotUnderTest) -> None:
 
 def test_a_job_id_is_diagnosed_in_the_request_thread_with_its_re_run(bot: BotUnderTest) -> None:
     request_id, thread = _request_without_job(bot)
-    job_id = bot.aws.seed_restore_job(
-        RECOVERY_POINT,
-        status="FAILED",
-        status_message=STATUS,
-        account=ACCOUNT,
-        region="us-east-1",
-        iam_role_arn=RESTORE_ROLE,
-        metadata={"IamInstanceProfileName": "AmazonSSMRoleForInstancesQuickSetup"},
-    )
+    job_id = seed_restore_job(bot)
 
     response = post_signed(bot.url, interaction_body(_submit(request_id, job_id)))
 
