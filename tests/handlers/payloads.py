@@ -24,8 +24,18 @@ def message_action(
     }
 
 
-def view_submission(values: dict[str, Any], user: str, channel: str = CHANNEL) -> dict[str, Any]:
-    """The decode modal submitted with ``values`` (``view.state.values``)."""
+def view_submission(
+    values: dict[str, Any],
+    user: str,
+    channel: str = CHANNEL,
+    *,
+    callback_id: str = "decode_backup_error_modal",
+    private_metadata: str | None = None,
+) -> dict[str, Any]:
+    """A modal (the decode modal unless told) submitted with ``values`` (``view.state.values``).
+
+    ``private_metadata`` defaults to ``channel``, as the decode modal carries it.
+    """
     return {
         "type": "view_submission",
         "team": {"id": "T0001"},
@@ -34,8 +44,8 @@ def view_submission(values: dict[str, Any], user: str, channel: str = CHANNEL) -
         "view": {
             "id": "V0001",
             "type": "modal",
-            "callback_id": "decode_backup_error_modal",
-            "private_metadata": channel,
+            "callback_id": callback_id,
+            "private_metadata": channel if private_metadata is None else private_metadata,
             "state": {"values": values},
         },
     }

@@ -14,7 +14,7 @@ from tests.handlers.conftest import (
     create_restore_roles,
     seed_restore_job,
 )
-from tests.handlers.payloads import block_action
+from tests.handlers.payloads import block_action, view_submission
 from tests.support.slack_requests import command_body, interaction_body, post_signed
 
 
@@ -32,25 +32,17 @@ def _request_without_job(bot: BotUnderTest) -> tuple[str, str]:
 
 
 def _submit(request_id: str, text: str) -> dict[str, Any]:
-    return {
-        "type": "view_submission",
-        "team": {"id": "T0001"},
-        "user": {"id": APPROVER},
-        "trigger_id": f"trigger-rerun-{text[:8]}",
-        "view": {
-            "id": "V0002",
-            "type": "modal",
-            "callback_id": slack_ids.RERUN_MODAL_CALLBACK,
-            "private_metadata": request_id,
-            "state": {
-                "values": {
-                    slack_ids.RERUN_JOB_BLOCK: {
-                        slack_ids.RERUN_JOB_ACTION: {"type": "plain_text_input", "value": text}
-                    }
-                }
-            },
-        },
+    values = {
+        slack_ids.RERUN_JOB_BLOCK: {
+            slack_ids.RERUN_JOB_ACTION: {"type": "plain_text_input", "value": text}
+        }
     }
+    return view_submission(
+        values,
+        APPROVER,
+        callback_id=slack_ids.RERUN_MODAL_CALLBACK,
+        private_metadata=request_id,
+    )
 
 
 def test_the_button_opens_the_modal_for_this_request(bot: BotUnderTest) -> None:
