@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from bot import slack_ids
 from bot.config import Settings, load_bot_config
 from bot.web import create_web_app
 from bot.wiring import Services, build_web
@@ -72,6 +74,29 @@ class BotUnderTest:
     def blocks_text(self, call_args: dict[str, Any]) -> str:
         """Every text of a posted message's blocks, for assertions."""
         return json.dumps(call_args.get("blocks") or [])
+
+    def card_request(self, card_args: dict[str, Any], timeout: float = 5.0) -> tuple[str, str]:
+        """The posted card's fix request id and thread, once the bot has recorded the thread.
+
+        The bot records the thread just after Slack answers the post; a person clicks long
+        after, a test at once, so it waits for what the person would find.
+        """
+        request_id = request_id_of(card_args)
+        deadline = time.monotonic() + timeout
+        while True:
+            request = self.services.store.get(request_id)
+            if request.thread_ts or time.monotonic() > deadline:
+                return request_id, request.thread_ts
+            time.sleep(0.01)
+
+
+def request_id_of(card_args: dict[str, Any]) -> str:
+    """The fix request id behind a posted card's first "Request fix" button."""
+    for block in card_args.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id", "").startswith(slack_ids.ACTION_REQUEST_FIX):
+                return slack_ids.decode_value(element["value"])[0]
+    raise AssertionError("no fix button on the card")
 
 
 @pytest.fixture(scope="session")

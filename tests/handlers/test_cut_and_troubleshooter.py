@@ -20,6 +20,7 @@ from tests.handlers.conftest import (
     STATUS,
     BotUnderTest,
     create_restore_roles,
+    request_id_of,
     seed_restore_failure,
 )
 from tests.support.authorization_details import DENY_POLICY, passrole_explicit_deny
@@ -181,16 +182,8 @@ def test_the_classic_paste_with_no_job_to_find_still_offers_the_exact_grant(
     card = _card(bot, STATUS)  # the console's error; no failed restore carries it
 
     assert _fix_buttons(card) == ["GRANT_PASSROLE"]  # the re-run needs the job; the grant not
-    request = bot.services.store.get(_request_id(card))
+    request = bot.services.store.get(request_id_of(card))
     assert request is not None
     grant = next(r for r in request.diagnosis.remedies if r.id == "GRANT_PASSROLE")
     assert grant.attach_to == RESTORE_ROLE  # with its service-role/ path, read from IAM
     assert bot.aws.calls().get("iam:GetRole", 0) >= 1
-
-
-def _request_id(card: dict[str, Any]) -> str:
-    for block in card["blocks"]:
-        for element in block.get("elements") or []:
-            if element.get("action_id", "").startswith(slack_ids.ACTION_REQUEST_FIX):
-                return slack_ids.decode_value(element["value"])[0]
-    raise AssertionError("no fix button")

@@ -24,11 +24,9 @@ def _request_without_job(bot: BotUnderTest) -> tuple[str, str]:
     body = command_body(STATUS, response_url=bot.slack.response_url("cmd"))
     assert post_signed(bot.url, body).status_code == 200
     card = bot.slack.wait_for("chat.postMessage", 2)[1]
-    for block in card.args["blocks"]:
-        for element in block.get("elements") or []:
-            if element.get("action_id", "").startswith(slack_ids.ACTION_REQUEST_FIX):
-                return slack_ids.decode_value(element["value"])[0], card.args["thread_ts"]
-    raise AssertionError("no fix button on the card")
+    request_id, thread = bot.card_request(card.args)
+    assert thread == card.args["thread_ts"]
+    return request_id, thread
 
 
 def _submit(request_id: str, text: str) -> dict[str, Any]:
