@@ -1,7 +1,8 @@
-"""``python -m bot [web|worker|socket]``: the process entry points (the Procfile names them).
+"""``python -m bot [web|worker|socket|events]``: the process entry points (the Procfile names them).
 
 With no argument (what ``make run`` starts) it runs everything a developer needs on one machine:
-Redis (embedded when ``REDIS_URL`` is unset), an rq worker process, and the Slack app in Socket
+Redis (embedded when ``REDIS_URL`` is unset), an rq worker process, the events process when an
+events queue is configured, and the Slack app in Socket
 Mode when ``SLACK_APP_TOKEN`` is set, else the HTTP server on ``$PORT``.
 """
 
@@ -24,7 +25,7 @@ logger = logging.getLogger("bot")
 
 #: exit status for "not configured yet": ``make run`` shows the message without a make error
 EXIT_NOT_CONFIGURED = 2
-MODES = ("auto", "web", "socket", "worker")
+MODES = ("auto", "web", "socket", "worker", "events")
 
 SETUP_HELP = """\
 backup-doctor is installed but not connected to Slack yet.
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_NOT_CONFIGURED
     configure_logging(settings.log_level)
     missing = settings.missing_slack_credentials()
-    if mode != "worker" and missing:
+    if mode not in ("worker", "events") and missing:
         print(SETUP_HELP.format(missing=", ".join(missing)), file=sys.stderr)
         return EXIT_NOT_CONFIGURED
     try:
@@ -77,6 +78,10 @@ def _run(mode: str, settings: Settings, config: BotConfig) -> int:
             from bot.worker.process import run_worker
 
             return run_worker(settings, config, endpoint.url)
+        if mode == "events":
+            from bot.events.process import run_events
+
+            return run_events(settings, config, endpoint.url)
         if mode == "web":
             return _serve_http(settings, config, endpoint.url)
         if mode == "socket":
@@ -87,18 +92,25 @@ def _run(mode: str, settings: Settings, config: BotConfig) -> int:
 
 
 def _run_all(settings: Settings, config: BotConfig, endpoint: RedisEndpoint) -> int:
-    worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"])
-    logger.info("started an rq worker process (pid %s)", worker.pid)
+    from bot.events.process import queue_url
+
+    helpers = [subprocess.Popen([sys.executable, "-m", "bot", "worker"])]
+    logger.info("started an rq worker process (pid %s)", helpers[0].pid)
+    if queue_url(settings, config):
+        helpers.append(subprocess.Popen([sys.executable, "-m", "bot", "events"]))
+        logger.info("started the events process (pid %s)", helpers[1].pid)
     try:
         if settings.slack_app_token:
             return _serve_socket(settings, config, endpoint.url)
         return _serve_http(settings, config, endpoint.url)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for helper in helpers:
+            helper.send_signal(signal.SIGTERM)
+        for helper in helpers:
+            try:
+                helper.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                helper.kill()
 
 
 def _serve_http(settings: Settings, config: BotConfig, redis_url: str) -> int:

@@ -38,6 +38,8 @@ class AccountConfig(BaseModel):
     external_id: str = Field(min_length=2)
     approvers: list[str] = Field(default_factory=list)
     approver_groups: list[str] = Field(default_factory=list)
+    #: where the bot posts, unasked, the diagnosis of a job that failed in this account
+    notify_channel: str | None = Field(default=None, pattern=r"^[CG][A-Z0-9]{2,}$")
 
     @field_validator("id", mode="before")
     @classmethod
@@ -77,6 +79,19 @@ class ChannelConfig(BaseModel):
     reply: Literal["thread", "ephemeral"] = "thread"
 
 
+class EventsConfig(BaseModel):
+    """The proactive side: AWS Backup failures from EventBridge, through one SQS queue."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: the queue the member accounts' EventBridge rules send to (``EVENTS_QUEUE_URL`` wins)
+    queue_url: str | None = None
+    #: seconds after a failure during which more failures of the same cause join its card
+    burst_window_seconds: float = Field(default=600.0, gt=0)
+    #: receives of one event whose job cannot be read yet before the card says so instead
+    max_attempts: int = Field(default=4, ge=1)
+
+
 class BotConfig(BaseModel):
     """The YAML file: accounts, channels and behaviour knobs."""
 
@@ -84,6 +99,7 @@ class BotConfig(BaseModel):
 
     accounts: list[AccountConfig] = Field(default_factory=list)
     channels: dict[str, ChannelConfig] = Field(default_factory=dict)
+    events: EventsConfig = Field(default_factory=EventsConfig)
     #: hours a fix request may wait for approval before it expires
     approval_timeout_hours: float = 24.0
     #: days a request (diagnosis and what follows) is kept in Redis
@@ -146,6 +162,10 @@ class Settings(BaseSettings):
     #: seconds a running fix may go on after the worker gets SIGTERM; then it is interrupted and
     #: handed back to the queue. Keep the pod's termination grace period well above it.
     worker_shutdown_seconds: int = Field(default=20, ge=1)
+    #: the SQS queue of AWS Backup failure events (else ``events.queue_url`` in the accounts file)
+    events_queue_url: str | None = None
+    #: port of the events process's metrics endpoint (``GET /metrics``)
+    events_metrics_port: int = 9101
 
     def missing_slack_credentials(self) -> list[str]:
         """Names of the variables still needed for the mode the settings select."""

@@ -88,12 +88,60 @@ class Replies:
             channel=origin.channel_id, user=origin.user_id, blocks=blocks, text=text, **kwargs
         )
 
-    def in_thread(self, channel: str, thread_ts: str, *, blocks: list[Block], text: str) -> str:
+    def in_thread(
+        self,
+        channel: str,
+        thread_ts: str,
+        *,
+        blocks: list[Block],
+        text: str,
+        event_id: str | None = None,
+    ) -> str:
         """Post a card in an existing thread; return its ts (to update it later)."""
         response = self._client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, blocks=blocks, text=text, unfurl_links=False
+            channel=channel,
+            thread_ts=thread_ts,
+            blocks=blocks,
+            text=text,
+            unfurl_links=False,
+            **_metadata(event_id),
         )
         return str(response["ts"])
+
+    def new_message(
+        self, channel: str, *, blocks: list[Block], text: str, event_id: str | None = None
+    ) -> str:
+        """Post a card as a new channel message (its thread carries what follows); its ts."""
+        response = self._client.chat_postMessage(
+            channel=channel,
+            blocks=blocks,
+            text=text,
+            unfurl_links=False,
+            unfurl_media=False,
+            **_metadata(event_id),
+        )
+        return str(response["ts"])
+
+    def find_event_message(
+        self, channel: str, event_id: str, thread_ts: str | None = None
+    ) -> str | None:
+        """The ts of the bot's recent message carrying ``event_id`` in its metadata, if any.
+
+        How a process that took over a dead one's claim learns whether the card went out.
+        """
+        if thread_ts:
+            response = self._client.conversations_replies(
+                channel=channel, ts=thread_ts, limit=200, include_all_metadata=True
+            )
+        else:
+            response = self._client.conversations_history(
+                channel=channel, limit=200, include_all_metadata=True
+            )
+        for message in response.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("event_id") == event_id:
+                return str(message["ts"])
+        return None
 
     def update(self, channel: str, ts: str, *, blocks: list[Block], text: str) -> None:
         """Replace a card in place (approval decided, progress)."""
@@ -119,3 +167,15 @@ class Replies:
         WebhookClient(url, timeout=10).send(
             text=text, blocks=body, response_type="ephemeral", replace_original=False
         )
+
+
+#: the message metadata event type of the bot's own cards for an AWS Backup event
+EVENT_METADATA_TYPE = "backup_job_failed"
+
+
+def _metadata(event_id: str | None) -> dict[str, Any]:
+    if event_id is None:
+        return {}
+    return {
+        "metadata": {"event_type": EVENT_METADATA_TYPE, "event_payload": {"event_id": event_id}}
+    }

@@ -10,6 +10,7 @@ decodes never loads the Slack SDK. ``bot/app.py`` then registers the handlers on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from bot.after_ack import WorkPool
     from bot.approvals import ApprovalPolicy
     from bot.conversation import Conversation
+    from bot.events.notifier import FailureNotifier
     from bot.fix_flow import FixFlow
     from bot.replies import Replies
     from bot.worker.tasks import WorkerContext
@@ -169,6 +171,7 @@ class _Shared:
     replies: Replies
     conversation: Conversation
     policy: ApprovalPolicy
+    label: Callable[[str | None], str | None]
 
 
 def _build_shared(settings: Settings, config: BotConfig, redis_url: str) -> _Shared:
@@ -190,6 +193,7 @@ def _build_shared(settings: Settings, config: BotConfig, redis_url: str) -> _Sha
         return account.label if account else account_id
 
     return _Shared(
+        label=label,
         redis=redis_client,
         slack=slack,
         read=read,
@@ -251,4 +255,20 @@ def build_worker(settings: Settings, config: BotConfig, redis_url: str) -> Worke
         rq_redis=redis.Redis.from_url(redis_url, socket_connect_timeout=2),
         prefix=settings.redis_prefix,
         lease_seconds=settings.fix_lease_seconds,
+    )
+
+
+def build_events(settings: Settings, config: BotConfig, redis_url: str) -> FailureNotifier:
+    """What the events process uses: the read side, the requests, Slack and the event ledger."""
+    from bot.events.ledger import EventLedger
+    from bot.events.notifier import FailureNotifier
+
+    shared = _build_shared(settings, config, redis_url)
+    return FailureNotifier(
+        config,
+        shared.read.pipeline,
+        shared.store,
+        shared.replies,
+        EventLedger(shared.redis, settings.redis_prefix),
+        shared.label,
     )

@@ -110,6 +110,14 @@ FIXES = Counter(
     namespace=NAMESPACE,
     registry=REGISTRY,
 )
+EVENTS = Counter(
+    "events",
+    "AWS Backup events read from the queue, by outcome (posted, burst, duplicate, not_failure, "
+    "unconfigured_account, no_channel, unreadable, malformed, retry).",
+    ["outcome"],
+    namespace=NAMESPACE,
+    registry=REGISTRY,
+)
 QUEUE_DEPTH_NAME = f"{NAMESPACE}_queue_depth"
 
 
@@ -209,6 +217,12 @@ def start_worker_metrics_server(port: int, queue_depth: QueueDepth | None = None
     """
     start_http_server(port, registry=scrape_registry(queue_depth))
     logger.info("worker metrics on :%d/metrics", port)
+
+
+def start_events_metrics_server(port: int) -> None:
+    """Serve the events process's metrics on ``port`` from a daemon thread."""
+    start_http_server(port, registry=scrape_registry(None))
+    logger.info("events metrics on :%d/metrics", port)
 
 
 class _Forward(Collector):

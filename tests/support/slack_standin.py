@@ -48,6 +48,10 @@ class SlackStandin:
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._ts = itertools.count(1)
+        #: every message posted, as conversations.history / .replies return them
+        self.messages: list[dict[str, Any]] = []
+        #: (method, channel) -> event: a matching call is recorded, then held until it is set
+        self._holds: dict[tuple[str, str], threading.Event] = {}
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -83,6 +87,22 @@ class SlackStandin:
         with self._lock:
             self._faults.append((method, status, retry_after))
 
+    def hold(self, method: str, channel: str) -> threading.Event:
+        """Record the next calls of ``method`` to ``channel`` but answer only once the returned
+        event is set: a process killed meanwhile has posted without learning it did."""
+        event = threading.Event()
+        with self._lock:
+            self._holds[(method, channel)] = event
+        return event
+
+    def posted_in(self, channel: str, *, top_level: bool | None = None) -> list[dict[str, Any]]:
+        """The messages posted in ``channel`` (only top-level, or only replies, if asked)."""
+        with self._lock:
+            found = [m for m in self.messages if m["channel"] == channel]
+        if top_level is None:
+            return found
+        return [m for m in found if ("thread_ts" not in m) == top_level]
+
     def calls_to(self, method: str) -> list[SlackCall]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
@@ -105,6 +125,10 @@ class SlackStandin:
         with self._lock:
             self.calls.clear()
             self._faults.clear()
+            self.messages.clear()
+            for event in self._holds.values():
+                event.set()
+            self._holds.clear()
 
     # -- HTTP ------------------------------------------------------------------------------
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
@@ -131,7 +155,10 @@ class SlackStandin:
             return Response(json.dumps({"ok": False, "error": "ratelimited"}), status, headers)
         if method == "response_url":
             return Response("ok")
+        held = self._holds.get((method, str(args.get("channel"))))
         body = self._answer(method, args)
+        if held is not None:
+            held.wait(30)
         return Response(json.dumps(body), content_type="application/json")
 
     def _take_fault(self, method: str) -> tuple[int, int] | None:
@@ -151,7 +178,11 @@ class SlackStandin:
             return {"ok": False, "error": "not_in_channel"}
         if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"{1700000000 + next(self._ts)}.000100"
+            if method == "chat.postMessage":
+                self._remember(ts, args)
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": args}
+        if method in ("conversations.history", "conversations.replies"):
+            return {"ok": True, "messages": self._history(method, args), "has_more": False}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
         if method in ("views.open", "views.update", "views.push"):
@@ -167,12 +198,43 @@ class SlackStandin:
         return {"ok": True}
 
 
+    def _remember(self, ts: str, args: dict[str, Any]) -> None:
+        message: dict[str, Any] = {"type": "message", "ts": ts, "channel": args.get("channel")}
+        message |= {"text": args.get("text", ""), "bot_id": "B0001", "user": BOT_USER_ID}
+        if args.get("thread_ts"):
+            message["thread_ts"] = args["thread_ts"]
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        if metadata:
+            message["metadata"] = metadata
+        with self._lock:
+            self.messages.append(message)
+
+    def _history(self, method: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """Newest first, as Slack answers; metadata only with ``include_all_metadata``."""
+        channel, oldest = args.get("channel"), float(args.get("oldest") or 0)
+        with self._lock:
+            found = [m for m in self.messages if m["channel"] == channel]
+        if method == "conversations.history":
+            found = [m for m in found if "thread_ts" not in m]
+        else:
+            root = str(args.get("ts"))
+            found = [m for m in found if m["ts"] == root or m.get("thread_ts") == root]
+        found = [m for m in found if float(m["ts"]) >= oldest]
+        with_metadata = str(args.get("include_all_metadata")).lower() in ("1", "true")
+        return [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+            for m in reversed(found)
+        ]
+
+
 def _args(request: Request) -> dict[str, Any]:
     if request.mimetype == "application/json":
         return _json_body(request)
     form = parse_qs(request.get_data(as_text=True))
     args: dict[str, Any] = {k: v[0] for k, v in form.items()}
-    for key in ("blocks", "view", "attachments"):
+    for key in ("blocks", "view", "attachments", "metadata"):
         if isinstance(args.get(key), str):
             args[key] = json.loads(args[key])
     return args
