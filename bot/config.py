@@ -90,6 +90,10 @@ class EventsConfig(BaseModel):
     burst_window_seconds: float = Field(default=600.0, gt=0)
     #: receives of one event whose job cannot be read yet before the card says so instead
     max_attempts: int = Field(default=4, ge=1)
+    #: seconds a process may take to post an event's card before another may take it over
+    claim_lease_seconds: float = Field(default=120.0, gt=0)
+    #: seconds before a message that could not be handled comes again; doubles each time
+    retry_base_seconds: int = Field(default=15, ge=0)
 
 
 class BotConfig(BaseModel):

@@ -269,6 +269,8 @@ def build_events(settings: Settings, config: BotConfig, redis_url: str) -> Failu
         shared.read.pipeline,
         shared.store,
         shared.replies,
-        EventLedger(shared.redis, settings.redis_prefix),
+        EventLedger(
+            shared.redis, settings.redis_prefix, lease_seconds=config.events.claim_lease_seconds
+        ),
         shared.label,
     )

@@ -31,9 +31,9 @@ RETRY_MAX_SECONDS = 900
 RECEIVE_BACKOFF_MAX_SECONDS = 60.0
 
 
-def retry_delay(receive_count: int) -> int:
+def retry_delay(receive_count: int, base: int = RETRY_BASE_SECONDS) -> int:
     """Seconds until a message that must come again is visible: 15, 30, 60 ... capped at 900."""
-    return int(min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** max(0, receive_count - 1)))
+    return int(min(RETRY_MAX_SECONDS, base * 2 ** max(0, receive_count - 1)))
 
 
 class EventConsumer:

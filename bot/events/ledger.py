@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Literal
 
 from redis import Redis
+from redis.exceptions import LockError
 
 from bot.state.redis_errors import redis_errors, text
 
@@ -113,18 +114,25 @@ class EventLedger:
         return f"{self._prefix}:burst:{account_id}:{cause}"
 
     @contextmanager
-    def cause_lock(self, account_id: str, cause: str) -> Iterator[None]:
-        """Hold the cause's lock while deciding "new card or join the burst" (any process)."""
+    def cause_lock(self, account_id: str, cause: str) -> Iterator[bool]:
+        """Hold the cause's lock while deciding "new card or join the burst" (any process).
+
+        Yields False when another process held it for half a lease more (it is slow, or died
+        and its lock has yet to lapse): the caller tries again later. A lock lapses after a
+        lease, so a dead process never blocks a cause for long.
+        """
         lock = self._redis.lock(
-            self._burst_key(account_id, cause) + ":lock", timeout=60, blocking_timeout=45
+            self._burst_key(account_id, cause) + ":lock",
+            timeout=self._lease,
+            blocking_timeout=self._lease / 2,
         )
         with redis_errors():
-            acquired = lock.acquire()
+            acquired = bool(lock.acquire())
         try:
-            yield
+            yield acquired
         finally:
             if acquired:
-                with redis_errors():
+                with redis_errors(), suppress(LockError):  # it lapsed: nothing left to release
                     lock.release()
 
     def burst(self, account_id: str, cause: str) -> Burst | None:

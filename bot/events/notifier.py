@@ -126,7 +126,9 @@ class FailureNotifier:
                 raise RetryLater(f"{exc.code}: {exc.user_message}") from exc
             return self._unreadable(event, account, channel, exc, claim)
         cause = cause_of(diagnosis)
-        with self._ledger.cause_lock(account.id, cause):
+        with self._ledger.cause_lock(account.id, cause) as locked:
+            if not locked:
+                raise RetryLater("another process is posting a card of the same cause")
             burst = self._ledger.burst(account.id, cause)
             if burst is not None and event.job_id not in burst.jobs:
                 return self._join(event, account, diagnosis, cause, burst, claim)

@@ -18,7 +18,7 @@ import boto3
 from botocore.config import Config
 
 from bot.config import BotConfig, Settings
-from bot.events.consumer import EventConsumer
+from bot.events.consumer import EventConsumer, retry_delay
 from bot.observability.metrics import start_events_metrics_server
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,8 @@ def run_events(settings: Settings, config: BotConfig, redis_url: str) -> int:
         "sqs", region_name=region, config=Config(retries={"mode": "standard", "max_attempts": 4})
     )
     notifier = build_events(settings, config, redis_url)
-    consumer = EventConsumer(sqs, url, notifier)
+    base = config.events.retry_base_seconds
+    consumer = EventConsumer(sqs, url, notifier, delay=lambda count: retry_delay(count, base))
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("stopping: %s (after the message in hand)", signal.Signals(signum).name)

@@ -177,3 +177,10 @@ def start_worker(env: dict[str, str], log_path: Path, cwd: Path) -> BotProcess:
     worker = BotProcess("worker", env, log_path, cwd).start()
     worker.wait_logged("worker ready on queue", timeout=30.0)
     return worker
+
+
+def start_events(env: dict[str, str], log_path: Path, cwd: Path) -> BotProcess:
+    """The Procfile's ``events``, ready once it says it reads its queue."""
+    events = BotProcess("events", env, log_path, cwd).start()
+    events.wait_logged("events: reading", timeout=30.0)
+    return events

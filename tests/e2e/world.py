@@ -73,9 +73,11 @@ def create_account_roles(iam: Any) -> None:
     iam.create_role(RoleName=RESTORE_ROLE, Path="/service-role/", AssumeRolePolicyDocument=_TRUST)
 
 
-def accounts_yaml(approvers: list[str]) -> str:
-    """The bot's accounts file: one account, its roles in moto, its approvers."""
+def accounts_yaml(approvers: list[str], notify_channel: str | None = None) -> str:
+    """The bot's accounts file: one account, its roles in moto, its approvers (and the channel
+    its failures are posted in, unasked)."""
     quoted = ", ".join(f'"{a}"' for a in approvers)
+    notify = f"    notify_channel: {notify_channel}\n" if notify_channel else ""
     return (
         "accounts:\n"
         f'  - id: "{ACCOUNT}"\n'
@@ -85,6 +87,7 @@ def accounts_yaml(approvers: list[str]) -> str:
         f"    fix_role_arn: arn:aws:iam::{ACCOUNT}:role/{FIX_ROLE}\n"
         f"    external_id: {EXTERNAL_ID}\n"
         f"    approvers: [{quoted}]\n"
+        f"{notify}"
     )
 
 
@@ -131,6 +134,45 @@ def seed_passrole_failure(iam: Any, standin: StandinAdminClient) -> PassRoleFail
         },
     )
     return PassRoleFailure(job_id, blob, message, role, created["Arn"], profile, recovery_point)
+
+
+def seed_same_failure(standin: StandinAdminClient, failure: PassRoleFailure) -> str:
+    """One more failed restore of the same cause (same blob, roles and recovery point); its id."""
+    return standin.seed_restore_job(
+        failure.recovery_point_arn,
+        status="FAILED",
+        status_message=failure.status_message,
+        account=ACCOUNT,
+        region=REGION,
+        iam_role_arn=RESTORE_ROLE_ARN,
+        resource_type="EC2",
+        metadata={
+            INSTANCE_PROFILE_KEY: failure.instance_profile,
+            "InstanceType": "t3.micro",
+            "SubnetId": "subnet-0e2e0000000000001",
+        },
+    )
+
+
+def restore_failed_event(job_id: str, event_id: str | None = None) -> dict[str, Any]:
+    """The EventBridge event of a failed restore, as a rule's SQS target delivers it."""
+    return {
+        "version": "0",
+        "id": event_id or str(uuid.uuid4()),
+        "detail-type": "Restore Job State Change",
+        "source": "aws.backup",
+        "account": ACCOUNT,
+        "time": "2026-12-04T08:14:29Z",
+        "region": REGION,
+        "resources": [],
+        "detail": {
+            "restoreJobId": job_id,
+            "status": "FAILED",
+            "resourceType": "EC2",
+            "iamRoleArn": RESTORE_ROLE_ARN,
+            "statusMessage": BACKUP_NOT_AUTHORIZED,
+        },
+    }
 
 
 def inline_policies(iam: Any, role: str = RESTORE_ROLE) -> dict[str, dict[str, Any]]:

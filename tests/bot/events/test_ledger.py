@@ -89,3 +89,19 @@ def test_a_burst_collects_each_job_once_and_expires_with_its_window(
     key = f"{redis_prefix}:burst:111122223333:cause"
     assert 0 < redis_client.ttl(key) <= 600
     assert 0 < redis_client.ttl(key + ":jobs") <= 600
+
+
+def test_a_cause_lock_is_exclusive_and_lapses_after_a_lease(
+    redis_client: redis.Redis, redis_prefix: str
+) -> None:
+    ledger = EventLedger(redis_client, redis_prefix, lease_seconds=1.0)
+    with ledger.cause_lock("111122223333", "cause") as first:
+        assert first
+        with ledger.cause_lock("111122223333", "cause") as second:
+            assert not second  # waited half a lease, then gave up
+    with ledger.cause_lock("111122223333", "cause") as again:
+        assert again
+    # a holder that died: its lock lapses after the lease
+    redis_client.set(f"{redis_prefix}:burst:111122223333:cause:lock", "dead", px=300)
+    with ledger.cause_lock("111122223333", "cause") as taken_over:
+        assert taken_over
