@@ -68,7 +68,9 @@ class FixFlow:
     def show_decoded(self, value: str, user_id: str, trigger_id: str, origin: Origin) -> None:
         """Open the full decoded message for the person who asked; refuse everyone else."""
         request = self._store.get(decode_value(value)[0])
-        if user_id != request.requester:
+        if not request.requester:
+            self._may_see_unasked(request, user_id)
+        elif user_id != request.requester:
             raise NotAllowed(
                 "Only the person who asked can see the decoded message: it can hold "
                 "privileged detail.",
@@ -78,6 +80,18 @@ class FixFlow:
         if not decoded:
             raise NotAllowed("There is no decoded message for this request.")
         self._slack.views_open(trigger_id=trigger_id, view=blocks.decoded_view(decoded))
+
+    def _may_see_unasked(self, request: Request, user_id: str) -> None:
+        """A card nobody asked for (a failure reported by the events process): its decoded
+        message is for the account's approvers, the people who may act on what it says."""
+        try:
+            self._policy.check(request, user_id)
+        except NotAllowed as exc:
+            raise NotAllowed(
+                "Only the account's approvers can see the decoded message of a failure the bot "
+                "reported on its own: it can hold privileged detail.",
+                "Run /decode-backup-error on the job ID to see it yourself.",
+            ) from exc
 
     def request_fix(self, value: str, user_id: str, origin: Origin) -> None:
         """Plan the chosen remedy (read role only), record it and ask the approvers."""

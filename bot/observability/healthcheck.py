@@ -1,8 +1,9 @@
 """``python -m bot.observability.healthcheck``: the image's HEALTHCHECK, for either process.
 
-One image runs ``web`` and ``worker``, and a Docker HEALTHCHECK cannot see which, so this asks
-both endpoints a process of this image may serve: the web's ``GET /healthz`` on ``$PORT`` and the
-worker's metrics server on ``$WORKER_METRICS_PORT``. Exit 0 when one answers 200, else 1. The slim
+One image runs ``web``, ``worker`` and ``events``, and a Docker HEALTHCHECK cannot see which, so
+this asks every endpoint a process of this image may serve: the web's ``GET /healthz`` on
+``$PORT``, the worker's metrics server on ``$WORKER_METRICS_PORT`` and the events process's on
+``$EVENTS_METRICS_PORT``. Exit 0 when one answers 200, else 1. The slim
 base image has no curl; this needs only the standard library (Kubernetes uses its own probes).
 """
 
@@ -23,7 +24,12 @@ def health_urls() -> list[str]:
     """The endpoints to try, web first."""
     web_port = os.environ.get("PORT", "3000")
     worker_port = os.environ.get(WORKER_METRICS_PORT_ENV, str(DEFAULT_WORKER_METRICS_PORT))
-    return [f"http://127.0.0.1:{web_port}/healthz", f"http://127.0.0.1:{worker_port}/metrics"]
+    events_port = os.environ.get("EVENTS_METRICS_PORT", "9101")
+    return [
+        f"http://127.0.0.1:{web_port}/healthz",
+        f"http://127.0.0.1:{worker_port}/metrics",
+        f"http://127.0.0.1:{events_port}/metrics",
+    ]
 
 
 def is_healthy(url: str) -> bool:
@@ -36,7 +42,7 @@ def is_healthy(url: str) -> bool:
 
 
 def main() -> int:
-    """0 when the web or the worker endpoint of this container answers, else 1."""
+    """0 when the web, worker or events endpoint of this container answers, else 1."""
     for url in health_urls():
         if is_healthy(url):
             return 0

@@ -10,6 +10,7 @@ import pytest
 from bot.slack_ids import encode_value
 from bot.worker.queues import fix_queue
 from tests.handlers.conftest import (
+    ACCOUNT,
     APPROVER,
     BLOB,
     INSTANCE_ROLE,
@@ -165,3 +166,22 @@ def test_a_click_before_the_card_ts_is_saved_still_updates_the_clicked_card(
     [update] = bot.slack.wait_for("chat.update")
     assert update.args["ts"] == card["ts"]  # the message the approver clicked
     assert "Approved by" in json.dumps(update.args["blocks"])
+
+
+def test_on_a_card_nobody_asked_for_the_decoded_message_is_for_approvers(
+    bot: BotUnderTest, card: dict[str, Any]
+) -> None:
+    """The events process's cards have no requester: the account's approvers may look."""
+    request_id = buttons(card["args"])["show_decoded"].split("|")[1]
+    diagnosis = bot.services.store.get(request_id).diagnosis
+    unasked = bot.services.store.create(
+        diagnosis, "C0PROD", card["thread_ts"], requester="", account_id=ACCOUNT, region="us-east-1"
+    )
+    value = encode_value(unasked.id, "")
+    click(bot, "show_decoded", value, REQUESTER, card)  # not an approver of the account
+    [refusal] = bot.slack.wait_for("response_url")
+    assert "approvers" in json.dumps(refusal.args)
+    assert bot.slack.calls_to("views.open") == []
+    click(bot, "show_decoded", value, APPROVER, card)
+    [opened] = bot.slack.wait_for("views.open")
+    assert INSTANCE_ROLE in json.dumps(opened.args["view"])

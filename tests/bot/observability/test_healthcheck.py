@@ -1,4 +1,5 @@
-"""The image's HEALTHCHECK passes when the web's /healthz or the worker's metrics answer."""
+"""The image's HEALTHCHECK passes when the web's /healthz, or the worker's or the events
+process's metrics, answer."""
 
 from __future__ import annotations
 
@@ -31,12 +32,15 @@ def answering_port() -> Iterator[int]:
     server.server_close()
 
 
-@pytest.mark.parametrize("variable", ["PORT", "WORKER_METRICS_PORT"])
-def test_healthy_when_either_process_answers(
+PORTS = ("PORT", "WORKER_METRICS_PORT", "EVENTS_METRICS_PORT")
+
+
+@pytest.mark.parametrize("variable", PORTS)
+def test_healthy_when_any_process_answers(
     monkeypatch: pytest.MonkeyPatch, answering_port: int, unused_port: int, variable: str
 ) -> None:
-    monkeypatch.setenv("PORT", str(unused_port))
-    monkeypatch.setenv("WORKER_METRICS_PORT", str(unused_port))
+    for name in PORTS:
+        monkeypatch.setenv(name, str(unused_port))
     monkeypatch.setenv(variable, str(answering_port))
 
     assert healthcheck.main() == 0
@@ -45,8 +49,8 @@ def test_healthy_when_either_process_answers(
 def test_unhealthy_when_nothing_answers(
     monkeypatch: pytest.MonkeyPatch, unused_port: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("PORT", str(unused_port))
-    monkeypatch.setenv("WORKER_METRICS_PORT", str(unused_port))
+    for name in PORTS:
+        monkeypatch.setenv(name, str(unused_port))
 
     assert healthcheck.main() == 1
     assert "unhealthy" in capsys.readouterr().err
