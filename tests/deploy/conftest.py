@@ -40,6 +40,16 @@ def hub_template() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
+def events_rule_template() -> dict[str, Any]:
+    return load_template("backup-events-rule.yaml")
+
+
+@pytest.fixture(scope="session")
+def events_queue_template() -> dict[str, Any]:
+    return load_template("events-queue.yaml")
+
+
+@pytest.fixture(scope="session")
 def manifests() -> list[Manifest]:
     """The example overlay rendered by the Python loader (always available)."""
     return render(EXAMPLE_OVERLAY)

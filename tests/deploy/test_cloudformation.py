@@ -1,4 +1,8 @@
-"""The IAM role templates: valid CloudFormation, StackSet-ready, and least privilege."""
+"""The IAM role templates: valid CloudFormation, StackSet-ready, and least privilege.
+
+cfn-lint covers every template in deploy/cloudformation; the proactive-diagnosis templates
+(events-queue.yaml, backup-events-rule.yaml) have their own checks in test_backup_events.py.
+"""
 
 from __future__ import annotations
 
@@ -53,15 +57,39 @@ RECOVERY_POINT_ACTIONS = {
     "backup:GetRecoveryPointRestoreMetadata",
     "backup:StartRestoreJob",
 }
+#: exactly what the assume-role policies of the hub roles allow
+ASSUME_ACTIONS = {"sts:AssumeRole", "sts:SetSourceIdentity"}
+#: what the events process does with its queue: long-poll, delete when handled, delay a retry
+EVENTS_QUEUE_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
 RESTORE_ROLE_RESOURCES = [
     {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${RestoreRolePattern}"},
     {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AltRestoreRolePattern}"},
 ]
 
 
-def statements(template: dict[str, Any], role: str) -> list[dict[str, Any]]:
-    """Every statement of the role's inline policies."""
-    policies = template["Resources"][role]["Properties"]["Policies"]
+def conditional_policies(template: dict[str, Any], role: str) -> dict[str, dict[str, Any]]:
+    """condition name -> the inline policy the role has only when that condition holds.
+
+    Such a policy is written ``Fn::If: [condition, policy, AWS::NoValue]``.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for policy in template["Resources"][role]["Properties"]["Policies"]:
+        if "Fn::If" in policy:
+            condition, present, absent = policy["Fn::If"]
+            assert absent == {"Ref": "AWS::NoValue"}
+            found[condition] = present
+    return found
+
+
+def statements(
+    template: dict[str, Any], role: str, *, conditional: bool = True
+) -> list[dict[str, Any]]:
+    """Every statement of the role's inline policies, with the conditional ones unless told."""
+    policies = [
+        p for p in template["Resources"][role]["Properties"]["Policies"] if "Fn::If" not in p
+    ]
+    if conditional:
+        policies += conditional_policies(template, role).values()
     return [s for p in policies for s in p["PolicyDocument"]["Statement"]]
 
 
@@ -172,13 +200,33 @@ def test_the_spoke_template_names_no_account(spoke_template: dict[str, Any]) -> 
 
 def test_hub_roles_may_only_assume_spoke_roles(hub_template: dict[str, Any]) -> None:
     web = statements(hub_template, "WebRole")
-    worker = statements(hub_template, "WorkerRole")
-    assert actions(web) == actions(worker) == {"sts:AssumeRole", "sts:SetSourceIdentity"}
+    worker = statements(hub_template, "WorkerRole", conditional=False)
+    assert actions(web) == actions(worker) == ASSUME_ACTIONS
+    everything = statements(hub_template, "WorkerRole")
+    assert actions(everything) == ASSUME_ACTIONS | EVENTS_QUEUE_ACTIONS
     role = "arn:${AWS::Partition}:iam::*:role${SpokeRolePath}"
     assert [s["Resource"] for s in web] == [{"Fn::Sub": f"{role}${{ReadRoleName}}"}]
     assert [s["Resource"] for s in worker] == [
         [{"Fn::Sub": f"{role}${{ReadRoleName}}"}, {"Fn::Sub": f"{role}${{FixRoleName}}"}]
     ]
+
+
+def test_only_the_worker_hub_role_reads_the_events_queues_and_only_when_given(
+    hub_template: dict[str, Any], iam_definition: dict[str, list[str]]
+) -> None:
+    assert conditional_policies(hub_template, "WebRole") == {}
+    ((condition, policy),) = conditional_policies(hub_template, "WorkerRole").items()
+    assert hub_template["Conditions"][condition] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "EventsQueueArns"}, ""]}]
+    }
+    assert hub_template["Parameters"]["EventsQueueArns"]["Default"] == ""  # off unless given
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert set(as_list(statement["Action"])) == EVENTS_QUEUE_ACTIONS
+    # exactly the queues given, never "*" (the parameter's pattern admits only full queue ARNs)
+    assert statement["Resource"] == {"Fn::Split": [",", {"Ref": "EventsQueueArns"}]}
+    for action in EVENTS_QUEUE_ACTIONS:
+        assert iam_definition[action] == ["queue*"]
 
 
 def test_hub_and_spoke_default_role_names_agree(

@@ -1,4 +1,4 @@
-"""The Kubernetes manifests: what the web and worker pods need, and nothing they should not have."""
+"""The Kubernetes manifests: what the web, worker and events pods need, and nothing more."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.deploy.kustomize import Manifest, render
 
 WEB = "backup-doctor-web"
 WORKER = "backup-doctor-worker"
+EVENTS = "backup-doctor-events"
 CONFIG_DIR = "/etc/backup-doctor"
 #: variables the deployment may set besides Settings fields
 EXTRA_ENV = {"WORKER_METRICS_PORT", "PROMETHEUS_MULTIPROC_DIR"}
@@ -55,11 +56,12 @@ def test_the_base_renders_on_its_own() -> None:
     kinds = sorted(m["kind"] for m in render(K8S / "base"))
     assert kinds == sorted(
         ["Namespace", "ConfigMap", "Service", "HorizontalPodAutoscaler"]
-        + 2 * ["ServiceAccount", "Deployment", "PodDisruptionBudget", "NetworkPolicy"]
+        + 2 * ["ServiceAccount", "PodDisruptionBudget"]
+        + 3 * ["Deployment", "NetworkPolicy"]
     )
 
 
-@pytest.mark.parametrize(("name", "mode"), [(WEB, "web"), (WORKER, "worker")])
+@pytest.mark.parametrize(("name", "mode"), [(WEB, "web"), (WORKER, "worker"), (EVENTS, "events")])
 def test_one_image_runs_each_procfile_process(
     manifests: list[Manifest], name: str, mode: str
 ) -> None:
@@ -70,7 +72,7 @@ def test_one_image_runs_each_procfile_process(
     assert "@sha256:" in spec["image"]
 
 
-@pytest.mark.parametrize("name", [WEB, WORKER])
+@pytest.mark.parametrize("name", [WEB, WORKER, EVENTS])
 def test_pods_run_unprivileged_on_a_read_only_root(manifests: list[Manifest], name: str) -> None:
     pod = pod_spec(manifests, name)
     assert pod["securityContext"]["runAsNonRoot"] is True
@@ -83,7 +85,7 @@ def test_pods_run_unprivileged_on_a_read_only_root(manifests: list[Manifest], na
     assert security["capabilities"] == {"drop": ["ALL"]}
 
 
-@pytest.mark.parametrize("name", [WEB, WORKER])
+@pytest.mark.parametrize("name", [WEB, WORKER, EVENTS])
 def test_pods_request_and_limit_cpu_and_memory(manifests: list[Manifest], name: str) -> None:
     resources = container(manifests, name)["resources"]
     for kind in ("requests", "limits"):
@@ -134,14 +136,14 @@ def test_the_worker_outlives_its_shutdown_delay(manifests: list[Manifest]) -> No
     ]
 
 
-@pytest.mark.parametrize("name", [WEB, WORKER])
+@pytest.mark.parametrize("name", [WEB, WORKER, EVENTS])
 def test_every_variable_is_one_the_bot_reads(manifests: list[Manifest], name: str) -> None:
     known = {field.upper() for field in Settings.model_fields} | EXTRA_ENV
     for variable in env(manifests, name):
         assert variable in known or variable.startswith("AWS_"), variable
 
 
-@pytest.mark.parametrize("name", [WEB, WORKER])
+@pytest.mark.parametrize("name", [WEB, WORKER, EVENTS])
 def test_credentials_come_from_the_secret(manifests: list[Manifest], name: str) -> None:
     variables = env(manifests, name)
     for secret in ("SLACK_BOT_TOKEN", "REDIS_URL"):
@@ -152,6 +154,7 @@ def test_credentials_come_from_the_secret(manifests: list[Manifest], name: str) 
 def test_only_the_web_holds_the_signing_secret(manifests: list[Manifest]) -> None:
     assert "SLACK_SIGNING_SECRET" in env(manifests, WEB)
     assert "SLACK_SIGNING_SECRET" not in env(manifests, WORKER)
+    assert "SLACK_SIGNING_SECRET" not in env(manifests, EVENTS)
 
 
 def test_the_example_secret_holds_placeholders_for_bot_variables() -> None:
@@ -162,7 +165,7 @@ def test_the_example_secret_holds_placeholders_for_bot_variables() -> None:
     assert secret["stringData"]["REDIS_URL"].startswith("rediss://")
 
 
-@pytest.mark.parametrize("name", [WEB, WORKER])
+@pytest.mark.parametrize("name", [WEB, WORKER, EVENTS])
 def test_the_accounts_yaml_is_mounted_where_config_file_points(
     manifests: list[Manifest], name: str
 ) -> None:
@@ -200,6 +203,50 @@ def test_each_process_has_its_own_irsa_service_account(manifests: list[Manifest]
             rf"arn:aws:iam::\d{{12}}:role/[\w+=,.@/-]*{role}",
             annotations["eks.amazonaws.com/role-arn"],
         )
+
+
+def test_the_events_process_has_the_hub_worker_identity(manifests: list[Manifest]) -> None:
+    # it reads jobs through the spoke read roles and polls the hub queue: the worker role may both
+    assert pod_spec(manifests, EVENTS)["serviceAccountName"] == WORKER
+    assert pod_spec(manifests, EVENTS)["automountServiceAccountToken"] is False
+
+
+def test_one_events_pod_polls_the_queue_and_serves_its_metrics(manifests: list[Manifest]) -> None:
+    deployment = find(manifests, "Deployment", EVENTS)
+    assert deployment["spec"]["replicas"] == 1
+    assert deployment["spec"]["strategy"]["type"] == "RollingUpdate"  # Redis dedupes the overlap
+    events = container(manifests, EVENTS)
+    port = int(env(manifests, EVENTS)["EVENTS_METRICS_PORT"])
+    assert port == Settings.model_fields["events_metrics_port"].default
+    assert events["ports"] == [{"name": "metrics", "containerPort": port}]
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert events[probe]["httpGet"] == {"path": "/metrics", "port": "metrics"}
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/port"] == str(port)
+    assert events["resources"]["requests"]["memory"] == "128Mi"
+    assert events["resources"]["limits"]["memory"] == "192Mi"
+
+
+def test_the_events_queue_url_is_an_optional_secret_key(manifests: list[Manifest]) -> None:
+    assert env(manifests, EVENTS)["EVENTS_QUEUE_URL"] == {
+        "secretKeyRef": {"name": "backup-doctor", "key": "EVENTS_QUEUE_URL", "optional": True}
+    }
+    for name in (WEB, WORKER):
+        assert "EVENTS_QUEUE_URL" not in env(manifests, name)
+
+
+@pytest.mark.parametrize(
+    ("name", "port"), [(WORKER, "WORKER_METRICS_PORT"), (EVENTS, "EVENTS_METRICS_PORT")]
+)
+def test_only_the_metrics_port_reaches_the_background_pods(
+    manifests: list[Manifest], name: str, port: str
+) -> None:
+    policy = find(manifests, "NetworkPolicy", name)
+    pod_labels = find(manifests, "Deployment", name)["spec"]["template"]["metadata"]["labels"]
+    assert policy["spec"]["podSelector"]["matchLabels"].items() <= pod_labels.items()
+    assert policy["spec"]["policyTypes"] == ["Ingress"]
+    (rule,) = policy["spec"]["ingress"]
+    assert rule == {"ports": [{"protocol": "TCP", "port": int(env(manifests, name)[port])}]}
 
 
 def test_only_slack_events_are_public(manifests: list[Manifest]) -> None:
