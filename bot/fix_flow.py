@@ -15,11 +15,12 @@ from slack_sdk import WebClient
 
 from bot import blocks
 from bot.approvals import ApprovalPolicy, approver_mentions
+from bot.aws.backup_jobs import JobFinder
 from bot.aws.sessions import ReadSessions
-from bot.config import BotConfig
-from bot.errors import AccountUnknown, NotAllowed, StaleAction
+from bot.config import AccountConfig, BotConfig
+from bot.errors import AccountUnknown, BackupDoctorError, NotAllowed, StaleAction
 from bot.fixes import PlanInputs, fix_for, plan_fix, plan_revert, policy_diff
-from bot.models import Remedy
+from bot.models import Job, JobRef, Remedy
 from bot.observability.metrics import APPROVALS
 from bot.replies import Origin, Replies
 from bot.slack_ids import decode_value
@@ -43,6 +44,7 @@ class FixFlow:
         replies: Replies,
         slack: WebClient,
         enqueue: Enqueue,
+        jobs: JobFinder | None = None,
     ) -> None:
         self._config = config
         self._store = store
@@ -51,6 +53,7 @@ class FixFlow:
         self._replies = replies
         self._slack = slack
         self._enqueue = enqueue
+        self._jobs = jobs
 
     @staticmethod
     def origin_of(body: dict[str, Any]) -> Origin:
@@ -100,9 +103,26 @@ class FixFlow:
         remedy = _automatic_remedy(request, remedy_id)
         account = self._account(request.account_id)
         iam = self._sessions.client(account.id, "iam", request.region or account.regions[0])
-        plan = plan_fix(PlanInputs(request.diagnosis, request_id, iam, remedy=remedy))
+        more = self._burst_jobs(request, account)
+        plan = plan_fix(
+            PlanInputs(request.diagnosis, request_id, iam, remedy=remedy, more_jobs=more)
+        )
         request = request_fix(self._store, request_id, user_id, plan, remedy.id)
         self._post_approval_card(request, remedy.title)
+
+    def _burst_jobs(self, request: Request, account: AccountConfig) -> tuple[Job, ...]:
+        """The other jobs of a burst card, read again now (a fix re-runs them with the first)."""
+        first = request.diagnosis.job
+        if not request.burst_jobs or self._jobs is None or first is None:
+            return ()
+        found: list[Job] = []
+        for job_id in request.burst_jobs:
+            ref = JobRef(job_id=job_id, job_type=first.job_type)
+            try:
+                found.append(self._jobs.describe(account, first.region, ref))
+            except BackupDoctorError as exc:
+                logger.warning("burst job %s left out of the fix: %s", job_id, exc.user_message)
+        return tuple(found)
 
     def request_revert(self, value: str, user_id: str, origin: Origin) -> None:
         """Start a revert request for a finished change: it needs approval like any change."""

@@ -261,6 +261,8 @@ class FixPlan(_Frozen):
     #: the role's inline policies once applied (None: the fix changes no inline policy)
     inline_policies_after: dict[str, dict[str, Any]] | None = None
     restore_params: dict[str, Any] | None = None  # StartRestoreJob parameters for a re-run
+    #: the re-runs of the other jobs that failed the same way (a burst), started after the first
+    more_restore_params: list[dict[str, Any]] = Field(default_factory=list)
     simulation_before: str | None = None  # SimulatePrincipalPolicy decision before the change
     simulation_after: str | None = None  # ... with the proposed policy added
 

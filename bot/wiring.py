@@ -226,6 +226,7 @@ def build_web(settings: Settings, config: BotConfig, redis_url: str) -> Services
         shared.replies,
         shared.slack,
         enqueue,
+        shared.read.jobs,
     )
     return Services(
         settings=settings,

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.config import AccountConfig, BotConfig
-from bot.errors import BackupDoctorError, StateUnavailable
+from bot.errors import BackupDoctorError, StaleAction, StateUnavailable
 from bot.events.backup_event import BackupEvent
 from bot.events.ledger import Burst, EventLedger
 from bot.models import Diagnosis
@@ -207,6 +207,12 @@ class FailureNotifier:
             )
         window = self._config.events.burst_window_seconds
         self._ledger.join_burst(account.id, cause, event.job_id, window)
+        try:  # a fix asked for on the card re-runs this job too
+            self._store.add_burst_job(burst.request_id, event.job_id)
+        except StaleAction:
+            logger.info(
+                "burst card %s: its request expired; job %s only listed", burst.ts, event.job_id
+            )
         self._refresh_burst_card(account, cause, burst)
         logger.info(
             "event %s: %s job %s joined the card %s in %s",

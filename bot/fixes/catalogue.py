@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bot.errors import FixRefused
 from bot.fixes import grant_passrole, restore_without_iam_role, revert_grant
 from bot.fixes.fix import Fix, FixOutcome, FixRun, PlanInputs
+from bot.fixes.restore import more_restore_params, start_more_restores
 from bot.models import Diagnosis, FixPlan
 
 if TYPE_CHECKING:
@@ -57,7 +58,20 @@ def plan_fix(inputs: PlanInputs) -> FixPlan:
     if remedy is None or not remedy.automatic or entry is None or entry.undoes_request:
         title = remedy.title if remedy else "this"
         raise FixRefused(f"The bot cannot carry out '{title}' itself.", _STEPS)
-    return entry.plan(inputs)
+    return _with_more_restores(entry.plan(inputs), inputs)
+
+
+def _with_more_restores(plan: FixPlan, inputs: PlanInputs) -> FixPlan:
+    """A plan that re-runs one restore also re-runs the other jobs of its burst, the same way."""
+    if plan.restore_params is None or not inputs.more_jobs:
+        return plan
+    replays, skipped = more_restore_params(plan.restore_params, inputs.more_jobs)
+    summary = plan.summary
+    if replays:
+        summary += f" Then re-run the {len(replays)} other restore jobs that failed the same way."
+    if skipped:
+        summary += f" Not re-run (their settings cannot be replayed): {', '.join(skipped)}."
+    return plan.model_copy(update={"more_restore_params": replays, "summary": summary})
 
 
 def plan_revert(
@@ -72,8 +86,14 @@ def plan_revert(
 
 
 def apply_fix(plan: FixPlan, run: FixRun) -> FixOutcome:
-    """Apply an approved plan with its catalogue fix (``run.run``: retries after a failure)."""
-    return fix_for(plan.fix).apply(plan, run)
+    """Apply an approved plan with its catalogue fix (``run.run``: retries after a failure),
+    then start the re-runs of the burst's other jobs once the first re-run has started."""
+    outcome = fix_for(plan.fix).apply(plan, run)
+    if not plan.more_restore_params or outcome.restore_job_id is None:
+        return outcome
+    more = start_more_restores(plan, run)
+    summary = f"{outcome.summary} {len(more)} more restore jobs started."
+    return outcome.model_copy(update={"more_restore_job_ids": more, "summary": summary})
 
 
 _STEPS = "Follow the remedy's steps."

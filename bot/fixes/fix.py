@@ -18,7 +18,7 @@ import boto3
 from pydantic import BaseModel, ConfigDict
 
 from bot.config import AccountConfig
-from bot.models import Diagnosis, FixPlan, Remedy
+from bot.models import Diagnosis, FixPlan, Job, Remedy
 
 if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
@@ -40,6 +40,8 @@ class PlanInputs:
     remedy: Remedy | None = None  # the remedy chosen on the card (None for a revert)
     earlier: FixPlan | None = None  # the plan a revert undoes
     simulate: bool = True
+    #: the other jobs that failed the same way (a burst card): re-run with the first one
+    more_jobs: tuple[Job, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class FixOutcome(BaseModel):
     policy_removed: bool = False  # the inline policy was deleted now (False: it was already gone)
     restore_job_id: str | None = None
     idempotency_token: str | None = None  # the StartRestoreJob token (same on every retry)
+    more_restore_job_ids: list[str] = []  # the re-runs of the plan's ``more_restore_params``
 
 
 class PlanFix(Protocol):

@@ -61,6 +61,42 @@ def restore_params(job: Job | None, drop_instance_profile: bool) -> dict[str, An
     return params
 
 
+def more_restore_params(
+    params: dict[str, Any], jobs: tuple[Job, ...]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The re-runs of ``jobs`` that replay them as ``params`` replays the first job (with or
+    without the instance profile); and the ids of the jobs that cannot be replayed so."""
+    drop = INSTANCE_PROFILE_KEY not in (params.get("Metadata") or {})
+    replays: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    for job in jobs:
+        try:
+            replays.append(restore_params(job, drop_instance_profile=drop))
+        except FixRefused:
+            skipped.append(job.job_id)
+    return replays, skipped
+
+
+def start_more_restores(plan: FixPlan, run: FixRun) -> list[str]:
+    """Start (idempotently, one token each) the re-runs of the other jobs of a burst."""
+    backup = run.session.client("backup", region_name=plan.region)
+    started: list[str] = []
+    for index, params in enumerate(plan.more_restore_params, start=1):
+        token = idempotency_token(run.request_id, f"{plan.fix}#{index}", run.run)
+        started.append(
+            start_restore_job(
+                backup,
+                params["RecoveryPointArn"],
+                params.get("IamRoleArn"),
+                params["Metadata"],
+                params.get("ResourceType"),
+                token,
+                account=run.account,
+            )
+        )
+    return started
+
+
 def start_restore(plan: FixPlan, run: FixRun) -> tuple[str, str]:
     """Start (or, with the same token, find again) the plan's restore; (job id, token)."""
     params = plan.restore_params or {}

@@ -6,6 +6,7 @@ them), and the nested models (diagnosis, plan) as JSON the script never looks in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from functools import cache
@@ -60,6 +61,10 @@ class Request(BaseModel):
     attempts: int = 0  # worker requeues after a worker died
     retries: int = 0  # retries asked for after a failure (each one is a new restore)
     grant_request_id: str | None = None  # a revert: the request whose change it undoes
+    #: the other jobs that failed the same way since the card was posted (a burst)
+    burst_jobs: list[str] = []
+    #: the re-runs the fix started for ``burst_jobs`` (recorded at once, like restore_job_id)
+    more_restore_job_ids: list[str] = []
 
 
 #: fields fixed at creation; a transition may not change them
@@ -69,6 +74,7 @@ IMMUTABLE = frozenset(
 )
 _TIMES = frozenset({"created_at", "updated_at", "requested_at", "decided_at"})
 _MODELS = frozenset({"diagnosis", "plan"})
+_LISTS = frozenset({"burst_jobs", "more_restore_job_ids"})
 
 
 @cache
@@ -90,6 +96,8 @@ def encode_field(name: str, value: Any) -> str | None:
         return f"{value.timestamp():.6f}"
     if isinstance(value, BaseModel):
         return value.model_dump_json()
+    if name in _LISTS:
+        return json.dumps(value)
     return str(value)
 
 
@@ -108,7 +116,7 @@ def from_hash(raw: Mapping[str, str]) -> Request:
         value: Any = raw[name]
         if name in _TIMES:
             value = datetime.fromtimestamp(float(value), UTC)
-        elif name in _MODELS:
+        elif name in _MODELS or name in _LISTS:
             value = _adapter(name).validate_json(value)
         data[name] = value
     return Request.model_validate(data)

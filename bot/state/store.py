@@ -40,6 +40,7 @@ AUDIT_STREAM_MAXLEN = 100_000
 #: a running fix started (recorded at once: a run after a dead worker follows it, never restarts it)
 ANNOTATION_FIELDS = frozenset(
     {"channel_id", "thread_ts", "message_ts", "restore_job_id", "restore_run"}
+    | {"burst_jobs", "more_restore_job_ids"}
 )
 _Fields = dict[FieldT, EncodableT]
 
@@ -143,6 +144,21 @@ class RequestStore:
     def record_restore(self, request_id: str, restore_job_id: str, run: int) -> None:
         """Remember the restore job that run ``run`` of the fix started, as soon as it started."""
         self._place(request_id, {"restore_job_id": restore_job_id, "restore_run": str(run)})
+
+    def add_burst_job(self, request_id: str, job_id: str) -> list[str]:
+        """Add a job that failed the same way to the request's burst (once); the burst's jobs.
+
+        Callers serialise per cause (the events ledger's cause lock), so read-then-write is safe.
+        """
+        jobs = self.get(request_id).burst_jobs
+        if job_id not in jobs:
+            jobs = [*jobs, job_id]
+            self._place(request_id, {"burst_jobs": json.dumps(jobs)})
+        return jobs
+
+    def record_more_restores(self, request_id: str, job_ids: list[str]) -> None:
+        """Remember the re-runs started for the burst's other jobs, as soon as they started."""
+        self._place(request_id, {"more_restore_job_ids": json.dumps(job_ids)})
 
     def transition(
         self,

@@ -9,6 +9,7 @@ worker's requests are found and requeued by ``bot.worker.recovery`` (fixes are i
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -155,7 +156,16 @@ def _attempt_again(ctx: WorkerContext, request: Request, error: BackupDoctorErro
     return "QUEUED"
 
 
-def _apply(ctx: WorkerContext, request: Request) -> tuple[FixOutcome, RestoreStatus | None]:
+@dataclass(frozen=True)
+class _Applied:
+    """What one run did: the fix's outcome, and how its re-run (and the burst's) ended."""
+
+    outcome: FixOutcome
+    status: RestoreStatus | None = None
+    more: tuple[RestoreStatus, ...] = ()
+
+
+def _apply(ctx: WorkerContext, request: Request) -> _Applied:
     assert request.plan is not None
     account = ctx.config.account(request.account_id)
     if account is None:
@@ -171,34 +181,50 @@ def _apply(ctx: WorkerContext, request: Request) -> tuple[FixOutcome, RestoreSta
             fix=request.plan.fix,
             summary=f"Restore job {job_id} (started earlier) followed to its end.",
             restore_job_id=job_id,
+            more_restore_job_ids=request.more_restore_job_ids,
         )
         logger.info("fix %s resumes following restore %s", request.id, job_id)
     else:
         _progress(ctx, request, fix_for(request.plan.fix).first_stage)
         outcome = apply_fix(request.plan, run)
         if outcome.restore_job_id is None:
-            return outcome, None
+            return _Applied(outcome)
         job_id = outcome.restore_job_id
         ctx.store.record_restore(request.id, job_id, request.retries)
+        if outcome.more_restore_job_ids:
+            ctx.store.record_more_restores(request.id, outcome.more_restore_job_ids)
     _progress(ctx, request, "restore_running", job_id)
     backup = session.client("backup", region_name=request.plan.region)
-    status = follow_restore(
-        backup,
-        job_id,
-        lambda s: logger.info("restore %s: %s %s%%", job_id, s.status, s.percent_done),
-        FOLLOW_RESTORE_SECONDS,
-        account=account,
+    deadline = time.monotonic() + FOLLOW_RESTORE_SECONDS
+    status = follow_restore(backup, job_id, _log_progress, FOLLOW_RESTORE_SECONDS, account=account)
+    more = tuple(
+        _follow_more(backup, other, deadline, account) for other in outcome.more_restore_job_ids
     )
-    return outcome, status
+    return _Applied(outcome, status, more)
 
 
-def _finish(
-    ctx: WorkerContext, request: Request, result: tuple[FixOutcome, RestoreStatus | None]
-) -> str:
-    outcome, status = result
+def _log_progress(status: RestoreStatus) -> None:
+    logger.info("restore %s: %s %s%%", status.job_id, status.status, status.percent_done)
+
+
+def _follow_more(backup: Any, job_id: str, deadline: float, account: Any) -> RestoreStatus:
+    """Follow one of a burst's other re-runs within what is left of the follow time; an AWS
+    error reading it is reported with it, never fails the fix (its restore has started)."""
+    try:
+        left = max(0.0, deadline - time.monotonic())
+        return follow_restore(backup, job_id, _log_progress, left, account=account)
+    except BackupDoctorError as exc:
+        logger.warning("could not follow restore %s: %s", job_id, exc.user_message)
+        return RestoreStatus(job_id, "UNKNOWN", exc.user_message, timed_out=True)
+
+
+def _finish(ctx: WorkerContext, request: Request, result: _Applied) -> str:
+    outcome, status = result.outcome, result.status
+    others = more_restores_line(result.more)
     fields: dict[str, Any] = {"restore_job_id": outcome.restore_job_id, "result": outcome.summary}
     if status is not None and status.status != "COMPLETED":
         message = status.status_message or f"The restore ended as {status.status}."
+        message = f"{message} {others}".strip()
         ctx.store.transition(
             request.id, ["RUNNING"], "FAILED", "worker", {**fields, "result": message}
         )
@@ -213,9 +239,24 @@ def _finish(
         FIXES.labels(fix=outcome.fix, outcome="reverted").inc()
         return "SUCCEEDED"
     created = status.created_resource_arn if status else None
-    _post_outcome(ctx, done, "SUCCEEDED", created or outcome.summary)
+    _post_outcome(ctx, done, "SUCCEEDED", f"{created or outcome.summary} {others}".strip())
     FIXES.labels(fix=request.fix or "", outcome="succeeded").inc()
     return "SUCCEEDED"
+
+
+def more_restores_line(statuses: tuple[RestoreStatus, ...]) -> str:
+    """How the re-runs of a burst's other jobs ended, in one sentence ("" when there were none)."""
+    if not statuses:
+        return ""
+    done = [s for s in statuses if s.status == "COMPLETED"]
+    running = [s for s in statuses if s.timed_out or not s.finished]
+    failed = [s for s in statuses if s not in done and s not in running]
+    parts = [f"{len(done)} completed"]
+    if failed:
+        parts.append(f"{len(failed)} ended otherwise ({', '.join(s.job_id for s in failed)})")
+    if running:
+        parts.append(f"{len(running)} still running ({', '.join(s.job_id for s in running)})")
+    return f"The {len(statuses)} other re-run restores: {'; '.join(parts)}."
 
 
 def _fail(ctx: WorkerContext, request: Request, reason: str, retryable: bool) -> str:

@@ -225,3 +225,43 @@ def test_the_fix_loop_works_from_a_proactive_card(proactive: Proactive, aws: Aws
         and j["RestoreJobId"] != failure.job_id
     ]
     assert [j["Status"] for j in reruns] == ["COMPLETED"]
+
+
+def test_one_approval_on_a_burst_card_re_runs_every_job(proactive: Proactive, aws: Aws) -> None:
+    first = world.seed_passrole_failure(aws.iam, aws.standin.admin)
+    jobs = [first.job_id] + [world.seed_same_failure(aws.standin.admin, first) for _ in range(2)]
+    events = [world.restore_failed_event(job) for job in jobs]
+    proactive.send(events[0])
+    card = proactive.card(events[0]["id"])
+    for event in events[1:]:
+        proactive.send(event)
+    eventually(lambda: proactive.in_queue() == 0, 30, "the burst's events handled")
+
+    fix = card.button(slack_ids.ACTION_REQUEST_FIX, "RESTORE_WITHOUT_IAM_ROLE")
+    proactive.slack.click(REQUESTER, card, fix)
+    approval = _in_thread(proactive, card, "Approval needed")
+    assert "re-run the 2 other restore jobs" in approval.mrkdwn()
+    proactive.slack.click(APPROVER, approval, approval.button(slack_ids.ACTION_APPROVE))
+
+    outcome = _in_thread(proactive, card, "Fix succeeded", timeout=60)
+    assert "2 completed" in outcome.text + outcome.mrkdwn()
+    reruns = [
+        j
+        for j in aws.standin.admin.restore_jobs()
+        if j["RecoveryPointArn"] == first.recovery_point_arn and j["RestoreJobId"] not in jobs
+    ]
+    assert len(reruns) == 3  # one per failed job, each started once
+    assert {j["Status"] for j in reruns} == {"COMPLETED"}
+    assert all("IamInstanceProfileName" not in j["Metadata"] for j in reruns)
+
+
+def _in_thread(proactive: Proactive, card: Posted, contains: str, timeout: float = 20) -> Posted:
+    def found() -> Posted | None:
+        posts = [
+            p
+            for p in proactive.slack.thread_posts()
+            if p.thread_ts == card.thread_ts and contains in p.text + p.mrkdwn()
+        ]
+        return posts[0] if posts else None
+
+    return eventually(found, timeout, f"{contains!r} in the card's thread")

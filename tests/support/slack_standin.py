@@ -197,7 +197,6 @@ class SlackStandin:
             return {"ok": True, "users": members}
         return {"ok": True}
 
-
     def _remember(self, ts: str, args: dict[str, Any]) -> None:
         message: dict[str, Any] = {"type": "message", "ts": ts, "channel": args.get("channel")}
         message |= {"text": args.get("text", ""), "bot_id": "B0001", "user": BOT_USER_ID}
