@@ -29,6 +29,12 @@ from bot.state import RequestStore
 logger = logging.getLogger(__name__)
 
 
+#: Slack errors that mean "the bot may not read this channel", not "Slack is down"
+CANNOT_LOOK = frozenset(
+    {"missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type"}
+)
+
+
 class RetryLater(Exception):
     """The event could not be handled now (AWS, Slack or Redis trouble): deliver it again."""
 
@@ -106,6 +112,26 @@ class FailureNotifier:
         self._ledger.done(event.event_id, handled.outcome, handled.channel, handled.ts)
         return handled
 
+    def _posted_before(
+        self, channel: str, event_id: str, thread_ts: str | None = None
+    ) -> str | None:
+        """The card a dead process may have posted; None when there is none, or when Slack
+        will not let the bot look (then posting again beats losing the failure)."""
+        try:
+            return self._replies.find_event_message(channel, event_id, thread_ts)
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            if error not in CANNOT_LOOK:
+                raise
+            logger.warning(
+                "event %s: cannot look for an earlier card in %s (%s): posting it; give the app "
+                "channels:history and groups:history to rule out a second card",
+                event_id,
+                channel,
+                error,
+            )
+            return None
+
     def _give_back(self, event_id: str) -> None:
         try:
             self._ledger.release(event_id)
@@ -150,7 +176,7 @@ class FailureNotifier:
     ) -> Handled:
         window = self._config.events.burst_window_seconds
         assert event.job_id is not None
-        if claim == "stale" and (ts := self._replies.find_event_message(channel, event.event_id)):
+        if claim == "stale" and (ts := self._posted_before(channel, event.event_id)):
             logger.info("event %s: its card was posted before a restart (%s)", event.event_id, ts)
             return Handled("duplicate", channel, ts)
         request = self._store.create(
@@ -196,7 +222,7 @@ class FailureNotifier:
         assert event.job_id is not None
         found = None
         if claim == "stale":
-            found = self._replies.find_event_message(burst.channel, event.event_id, burst.ts)
+            found = self._posted_before(burst.channel, event.event_id, burst.ts)
         if found is None:
             reply = blocks.burst_job_reply(
                 diagnosis.job, event.job_id, event.region, event.time or None
@@ -254,7 +280,7 @@ class FailureNotifier:
     ) -> Handled:
         assert event.job_id is not None
         assert event.job_type is not None
-        if claim == "stale" and (ts := self._replies.find_event_message(channel, event.event_id)):
+        if claim == "stale" and (ts := self._posted_before(channel, event.event_id)):
             return Handled("duplicate", channel, ts)
         card = blocks.unreadable_failure_card(
             event.job_type, event.job_id, account.label, event.region, error

@@ -50,6 +50,8 @@ class SlackStandin:
         self._ts = itertools.count(1)
         #: every message posted, as conversations.history / .replies return them
         self.messages: list[dict[str, Any]] = []
+        #: method -> the Slack error its next call answers with (HTTP 200, ok: false)
+        self._refusals: dict[str, str] = {}
         #: (method, channel) -> event: a matching call is recorded, then held until it is set
         self._holds: dict[tuple[str, str], threading.Event] = {}
         self._server: BaseWSGIServer | None = None
@@ -86,6 +88,12 @@ class SlackStandin:
         """Make the next call of ``method`` (or of any method) fail once with ``status``."""
         with self._lock:
             self._faults.append((method, status, retry_after))
+
+    def refuse_next(self, method: str, error: str) -> None:
+        """Answer the next call of ``method`` with ``{"ok": false, "error": error}``, as Slack
+        does for ``missing_scope``, ``not_in_channel`` and the like."""
+        with self._lock:
+            self._refusals[method] = error
 
     def hold(self, method: str, channel: str) -> threading.Event:
         """Record the next calls of ``method`` to ``channel`` but answer only once the returned
@@ -156,7 +164,9 @@ class SlackStandin:
         if method == "response_url":
             return Response("ok")
         held = self._holds.get((method, str(args.get("channel"))))
-        body = self._answer(method, args)
+        with self._lock:
+            refusal = self._refusals.pop(method, None)
+        body = {"ok": False, "error": refusal} if refusal else self._answer(method, args)
         if held is not None:
             held.wait(30)
         return Response(json.dumps(body), content_type="application/json")

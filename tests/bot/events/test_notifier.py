@@ -187,3 +187,31 @@ def test_a_job_that_cannot_be_found_is_tried_again_then_reported(events: EventsU
     [top] = events.slack.posted_in(NOTIFY, top_level=True)
     assert "0D8B1F7A-1C2E-4B3A-9F6D-5E4C3B2A1908" in top["text"]
     assert events.left() == 0
+
+
+def test_when_slack_will_not_let_it_look_it_posts_again_rather_than_lose_it(
+    events: EventsUnderTest,
+) -> None:
+    job = seed_failed_restore(events)
+    events.send(failure(job, "ev-1"))
+    events.drain()
+    events.ledger().release("ev-1")
+    events.ledger(clock=lambda: 1.0).claim("ev-1")  # a process died while posting
+    for key in events.redis.scan_iter(match=f"{events.prefix}:burst:*"):
+        events.redis.delete(key)  # its burst window closed since
+    events.slack.refuse_next("conversations.history", "missing_scope")
+    events.send(failure(job, "ev-1"))
+
+    assert events.drain() == ["posted"]
+    assert len(events.slack.posted_in(NOTIFY, top_level=True)) == 2
+
+
+def test_a_job_joining_a_burst_is_remembered_on_the_card_request(events: EventsUnderTest) -> None:
+    jobs = [seed_failed_restore(events) for _ in range(3)]
+    for i, job in enumerate(jobs):
+        events.send(failure(job, f"ev-{i}"))
+    events.drain()
+
+    request = events.store.get(_request_id(json.dumps(_card(events)["blocks"])))
+    assert request.diagnosis.job is not None
+    assert [request.diagnosis.job.job_id, *request.burst_jobs] == jobs
