@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings, load_bot_config
+from bot.config import BotConfig, Settings, load_bot_config
 from bot.events.consumer import EventConsumer
 from bot.events.ledger import EventLedger
 from bot.events.notifier import FailureNotifier
@@ -71,6 +71,8 @@ class EventsUnderTest:
     store: RequestStore
     redis: Any
     prefix: str
+    settings: Settings
+    config: BotConfig
 
     def ledger(self, clock: Callable[[], float] = time.time) -> EventLedger:
         """The events process's ledger, on its Redis keys (with another clock if asked)."""
@@ -132,7 +134,17 @@ def events(
     consumer = EventConsumer(sqs, url, notifier, wait_seconds=0, delay=lambda _count: 0)
     store = RequestStore.from_config(redis_client, redis_prefix, config)
     return EventsUnderTest(
-        notifier, consumer, sqs, url, slack, aws, store, redis_client, redis_prefix
+        notifier,
+        consumer,
+        sqs,
+        url,
+        slack,
+        aws,
+        store,
+        redis_client,
+        redis_prefix,
+        settings,
+        config,
     )
 
 

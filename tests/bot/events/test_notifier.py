@@ -4,10 +4,13 @@ nothing lost when Slack, AWS or the process fail. Real Redis, moto's SQS, the st
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 
 from bot import slack_ids
+from bot.events.consumer import EventConsumer
+from bot.wiring import build_events
 from tests.bot.events.conftest import (
     NOTIFY,
     QUIET_ACCOUNT,
@@ -215,3 +218,37 @@ def test_a_job_joining_a_burst_is_remembered_on_the_card_request(events: EventsU
     request = events.store.get(_request_id(json.dumps(_card(events)["blocks"])))
     assert request.diagnosis.job is not None
     assert [request.diagnosis.job.job_id, *request.burst_jobs] == jobs
+
+
+def test_aws_throttling_keeps_the_event_for_later_and_loses_nothing(
+    events: EventsUnderTest,
+) -> None:
+    job = seed_failed_restore(events)
+    events.send(failure(job, "ev-1"))
+    events.aws.inject_fault("backup:DescribeRestoreJob", "throttle", count=None)
+
+    assert events.drain(rounds=1) == ["retry"]
+    assert events.slack.posted_in(NOTIFY) == []
+    assert events.left() == 1
+
+    events.aws.clear_faults()
+    assert events.consumer.handle(_receive(events)) == "posted"
+    assert events.left() == 0
+
+
+def test_redis_down_keeps_the_event_for_later(events: EventsUnderTest) -> None:
+    job = seed_failed_restore(events)
+    events.send(failure(job, "ev-1"))
+    dead = build_events(events.settings, events.config, f"redis://127.0.0.1:{_closed_port()}/0")
+    consumer = EventConsumer(events.sqs, events.queue_url, dead, wait_seconds=0)
+    [message] = events.sqs.receive_message(QueueUrl=events.queue_url, WaitTimeSeconds=1)["Messages"]
+
+    assert consumer.handle(message) == "retry"
+    assert events.slack.posted_in(NOTIFY) == []
+    assert events.left() == 1
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
