@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from bot.config import BotConfig, ConfigError, Settings, load_bot_config
 from bot.observability.logs import configure_logging
+from bot.observability.metrics_dir import own_multiprocess_dir
 from bot.redis_server import RedisEndpoint, resolve
 
 logger = logging.getLogger("bot")
@@ -26,6 +27,7 @@ logger = logging.getLogger("bot")
 #: exit status for "not configured yet": ``make run`` shows the message without a make error
 EXIT_NOT_CONFIGURED = 2
 MODES = ("auto", "web", "socket", "worker", "events")
+USAGE = "usage: python -m bot [{modes}]   (worker --count N: N workers from one command)"
 
 SETUP_HELP = """\
 backup-doctor is installed but not connected to Slack yet.
@@ -48,10 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the process named by ``argv[0]``; return its exit status."""
     args = sys.argv[1:] if argv is None else argv
     mode = args[0] if args else "auto"
-    _prepare_metrics_dir()
-    if mode not in MODES:
-        print(f"usage: python -m bot [{'|'.join(MODES[1:])}]", file=sys.stderr)
+    count = _worker_count(args[1:]) if mode == "worker" else (None if len(args) <= 1 else 0)
+    if mode not in MODES or count == 0:
+        print(USAGE.format(modes="|".join(MODES[1:])), file=sys.stderr)
         return 2
+    own_multiprocess_dir(mode)  # before anything creates a metric value
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -67,13 +70,26 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         _print_problems(exc.problems)
         return EXIT_NOT_CONFIGURED
-    return _run(mode, settings, config)
+    return _run(mode, settings, config, count)
 
 
-def _run(mode: str, settings: Settings, config: BotConfig) -> int:
+def _worker_count(options: list[str]) -> int | None:
+    """N of ``worker --count N`` (None: no option; 0: not usable)."""
+    if not options:
+        return None
+    if len(options) == 2 and options[0] == "--count" and options[1].isdigit():
+        return int(options[1]) or 0
+    return 0
+
+
+def _run(mode: str, settings: Settings, config: BotConfig, count: int | None = None) -> int:
     endpoint = resolve(settings.redis_url, settings.data_dir)
     os.environ["REDIS_URL"] = endpoint.url  # gunicorn workers and the worker process inherit it
     try:
+        if mode == "worker" and count is not None:
+            from bot.worker.pool import WorkerPool
+
+            return WorkerPool(count, settings.worker_shutdown_seconds + 10).run()
         if mode == "worker":
             from bot.worker.process import run_worker
 
@@ -139,13 +155,6 @@ def _serve_socket(settings: Settings, config: BotConfig, redis_url: str) -> int:
     logger.info("Socket Mode: connecting to Slack (no public URL needed)")
     SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
     return 0
-
-
-def _prepare_metrics_dir() -> None:
-    """prometheus_client picks its storage when first imported: the directory must exist then."""
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if directory:
-        Path(directory).mkdir(parents=True, exist_ok=True)
 
 
 def _print_problems(problems: list[str]) -> None:

@@ -69,15 +69,7 @@ def run_events(settings: Settings, config: BotConfig, redis_url: str) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    try:
-        start_events_metrics_server(settings.events_metrics_port)
-    except OSError as exc:
-        logger.error(
-            "events metrics not served: port %d is taken (%s); set EVENTS_METRICS_PORT to a free "
-            "port",
-            settings.events_metrics_port,
-            exc.strerror or exc,
-        )
+    start_events_metrics_server(settings.events_metrics_port)
     logger.info("events: reading %s in %s", url, region)
     consumer.run()
     logger.info("events: stopped")

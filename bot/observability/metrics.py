@@ -209,20 +209,54 @@ def worker_metrics_port() -> int:
     return int(os.environ.get(WORKER_METRICS_PORT_ENV, DEFAULT_WORKER_METRICS_PORT))
 
 
-def start_worker_metrics_server(port: int, queue_depth: QueueDepth | None = None) -> None:
-    """Serve the worker's metrics on ``port`` from a daemon thread of the rq worker's main process.
+#: ports tried from the configured one up, so that several processes of a kind share a host
+PORT_TRIES = 32
+
+
+def serve_metrics(
+    what: str, setting: str, port: int, registry: CollectorRegistry, tries: int = PORT_TRIES
+) -> int | None:
+    """Serve ``registry`` from a daemon thread on ``port``, else the next free one; the port.
+
+    ``0`` takes any free port. When every port tried is taken, one log line names the setting to
+    change and the process goes on without its endpoint (never a traceback, never a dead worker).
+    """
+    candidates = [0] if port == 0 else list(range(port, min(port + tries, 65536)))
+    for candidate in candidates:
+        try:
+            server, _thread = start_http_server(candidate, registry=registry)
+        except OSError:
+            continue
+        bound = int(server.server_address[1])
+        taken = (
+            f" ({setting}={port} was taken: the next free port)" if bound != port and port else ""
+        )
+        logger.info("%s metrics on :%d/metrics%s", what, bound, taken)
+        return bound
+    logger.error(
+        "%s metrics not served: ports %d-%d are all taken; set %s to a free port, or to 0 for "
+        "any free port",
+        what,
+        candidates[0],
+        candidates[-1],
+        setting,
+    )
+    return None
+
+
+def start_worker_metrics_server(port: int, queue_depth: QueueDepth | None = None) -> int | None:
+    """Serve the worker's metrics on ``port`` (or the next free one) from a daemon thread of the rq
+    worker's main process; the port, None when none was free.
 
     Jobs run in forked work horses; in multi-process mode their values reach this endpoint
-    through the shared directory.
+    through the process's own directory.
     """
-    start_http_server(port, registry=scrape_registry(queue_depth))
-    logger.info("worker metrics on :%d/metrics", port)
+    return serve_metrics("worker", WORKER_METRICS_PORT_ENV, port, scrape_registry(queue_depth))
 
 
-def start_events_metrics_server(port: int) -> None:
-    """Serve the events process's metrics on ``port`` from a daemon thread."""
-    start_http_server(port, registry=scrape_registry(None))
-    logger.info("events metrics on :%d/metrics", port)
+def start_events_metrics_server(port: int) -> int | None:
+    """Serve the events process's metrics on ``port`` (or the next free one); the port."""
+    return serve_metrics("events", "EVENTS_METRICS_PORT", port, scrape_registry(None))
 
 
 class _Forward(Collector):
