@@ -98,27 +98,24 @@ class Replies:
         event_id: str | None = None,
     ) -> str:
         """Post a card in an existing thread; return its ts (to update it later)."""
-        response = self._client.chat_postMessage(
-            channel=channel,
-            thread_ts=thread_ts,
-            blocks=blocks,
-            text=text,
-            unfurl_links=False,
-            **_metadata(event_id),
-        )
-        return str(response["ts"])
+        return self._post(channel, blocks, text, event_id, thread_ts=thread_ts)
 
     def new_message(
         self, channel: str, *, blocks: list[Block], text: str, event_id: str | None = None
     ) -> str:
         """Post a card as a new channel message (its thread carries what follows); its ts."""
+        return self._post(channel, blocks, text, event_id, unfurl_media=False)
+
+    def _post(
+        self, channel: str, blocks: list[Block], text: str, event_id: str | None, **more: Any
+    ) -> str:
         response = self._client.chat_postMessage(
             channel=channel,
             blocks=blocks,
             text=text,
             unfurl_links=False,
-            unfurl_media=False,
             **_metadata(event_id),
+            **more,
         )
         return str(response["ts"])
 

@@ -80,21 +80,10 @@ def more_restore_params(
 def start_more_restores(plan: FixPlan, run: FixRun) -> list[str]:
     """Start (idempotently, one token each) the re-runs of the other jobs of a burst."""
     backup = run.session.client("backup", region_name=plan.region)
-    started: list[str] = []
-    for index, params in enumerate(plan.more_restore_params, start=1):
-        token = idempotency_token(run.request_id, f"{plan.fix}#{index}", run.run)
-        started.append(
-            start_restore_job(
-                backup,
-                params["RecoveryPointArn"],
-                params.get("IamRoleArn"),
-                params["Metadata"],
-                params.get("ResourceType"),
-                token,
-                account=run.account,
-            )
-        )
-    return started
+    return [
+        _start(backup, params, idempotency_token(run.request_id, f"{plan.fix}#{n}", run.run), run)
+        for n, params in enumerate(plan.more_restore_params, start=1)
+    ]
 
 
 def start_restore(plan: FixPlan, run: FixRun) -> tuple[str, str]:
@@ -104,7 +93,12 @@ def start_restore(plan: FixPlan, run: FixRun) -> tuple[str, str]:
         raise FixRefused("The fix plan has no restore to run.", _RERUN)
     token = idempotency_token(run.request_id, plan.fix, run.run)
     backup = run.session.client("backup", region_name=plan.region)
-    job_id = start_restore_job(
+    return _start(backup, params, token, run), token
+
+
+def _start(backup: Any, params: dict[str, Any], token: str, run: FixRun) -> str:
+    """StartRestoreJob with a plan's parameters and this token; the job id."""
+    return start_restore_job(
         backup,
         params["RecoveryPointArn"],
         params.get("IamRoleArn"),
@@ -113,4 +107,3 @@ def start_restore(plan: FixPlan, run: FixRun) -> tuple[str, str]:
         token,
         account=run.account,
     )
-    return job_id, token

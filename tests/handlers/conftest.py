@@ -126,6 +126,22 @@ def slack() -> Iterator[SlackStandin]:
     standin.stop()
 
 
+def bot_settings(
+    slack: SlackStandin, redis_url: str, redis_prefix: str, config_file: Path, **more: Any
+) -> Settings:
+    """The bot's settings for a test: the Slack stand-in, the test Redis, this accounts file."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.url,
+        redis_url=redis_url,
+        redis_prefix=redis_prefix,
+        config_file=config_file,
+        **more,
+    )
+
+
 @pytest.fixture
 def bot(
     aws: AwsStandin,
@@ -137,16 +153,7 @@ def bot(
 ) -> Iterator[BotUnderTest]:
     config_file = tmp_path / "backup-doctor.yaml"
     config_file.write_text(CONFIG)
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        slack_bot_token="xoxb-test-token",
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack.url,
-        redis_url=redis_url,
-        redis_prefix=redis_prefix,
-        config_file=config_file,
-        work_threads=4,
-    )
+    settings = bot_settings(slack, redis_url, redis_prefix, config_file, work_threads=4)
     services = build_web(settings, load_bot_config(config_file), redis_url)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, create_web_app(services), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -25,6 +25,7 @@ from tests.handlers.conftest import (  # noqa: F401  (fixtures)
     RESTORE_ROLE,
     STATUS,
     aws,
+    bot_settings,
     create_restore_roles,
     moto,
     slack,
@@ -32,7 +33,6 @@ from tests.handlers.conftest import (  # noqa: F401  (fixtures)
 from tests.support import aws_standin_testkit
 from tests.support.aws_standin import AwsStandin
 from tests.support.moto_server import MotoThread
-from tests.support.slack_requests import SIGNING_SECRET
 from tests.support.slack_standin import SlackStandin
 
 NOTIFY = "C0BACKUPS"
@@ -117,15 +117,7 @@ def events(
     monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", moto.url)
     config_file = tmp_path / "backup-doctor.yaml"
     config_file.write_text(EVENTS_CONFIG)
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        slack_bot_token="xoxb-test-token",
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack.url,
-        redis_url=redis_url,
-        redis_prefix=redis_prefix,
-        config_file=config_file,
-    )
+    settings = bot_settings(slack, redis_url, redis_prefix, config_file)
     sqs = aws_standin_testkit.client("sqs")
     url = sqs.create_queue(QueueName=f"events-{redis_prefix}")["QueueUrl"]
     config = load_bot_config(config_file)
