@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from bot.config import BotConfig, ConfigError, Settings, load_bot_config
 from bot.observability.logs import configure_logging
 from bot.observability.metrics_dir import own_multiprocess_dir
+from bot.redis_connect import startup_problem
 from bot.redis_server import RedisEndpoint, resolve
 
 logger = logging.getLogger("bot")
@@ -85,6 +86,10 @@ def _worker_count(options: list[str]) -> int | None:
 def _run(mode: str, settings: Settings, config: BotConfig, count: int | None = None) -> int:
     endpoint = resolve(settings.redis_url, settings.data_dir)
     os.environ["REDIS_URL"] = endpoint.url  # gunicorn workers and the worker process inherit it
+    problem = None if endpoint.embedded else startup_problem(endpoint.url, settings)
+    if problem is not None:
+        _print_problems([f"Redis: {problem}"])
+        return EXIT_NOT_CONFIGURED
     try:
         if mode == "worker" and count is not None:
             from bot.worker.pool import WorkerPool

@@ -9,10 +9,9 @@ import argparse
 import json
 import sys
 
-import redis
-
 from bot.config import BotConfig, ConfigError, Settings, load_bot_config
 from bot.errors import BackupDoctorError
+from bot.redis_connect import RedisUnusable
 from bot.state import RequestStore
 
 COLUMNS = ("at", "request", "actor", "from", "to", "fix", "account_id", "policy_sha256")
@@ -32,7 +31,13 @@ def main(argv: list[str]) -> int:
         config = load_bot_config(settings.config_file)
     except ConfigError:
         config = BotConfig()  # the trail does not depend on the accounts file
-    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3)
+    from bot.wiring import build_redis
+
+    try:
+        client = build_redis(settings.redis_url, settings)
+    except RedisUnusable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     store = RequestStore.from_config(client, settings.redis_prefix, config)
     try:
         events = store.audit_events(args.request)

