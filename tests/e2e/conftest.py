@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import redis
 
+from bot.config import Settings
+from bot.redis_connect import connect
 from bot.state import RequestStore
 from tests.e2e import world
 from tests.e2e.processes import BotProcess, start_web, start_worker
@@ -154,7 +156,8 @@ def start_bot(aws: Aws, redis_url: str, logs: Path, extra_env: dict[str, str] | 
     port = free_port()
     web = start_web(env, port, logs / "web-1.log", logs)
     worker = start_worker(env, logs / "worker-1.log", logs)
-    client = redis.Redis.from_url(redis_url)
+    # every Redis form the bot takes (a Sentinel URL too), built as the bot builds it
+    client = connect(redis_url, Settings(_env_file=None))  # type: ignore[call-arg]
     bot = Bot(env, port, logs, slack, client, prefix, web, worker, aws, {"web": 1, "worker": 1})
     return bot
 
