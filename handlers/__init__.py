@@ -20,9 +20,11 @@ from handlers import (
     retry_fix,
     revert_fix,
     show_decoded,
+    unhandled,
 )
 
-#: registration order matters only for middleware: duplicates are dropped before any listener
+#: registration order matters for middleware (duplicates are dropped before any listener) and for
+#: ``unhandled``, whose catch-all listeners must come after every real one (the first match runs)
 MODULES = (
     request_context,
     deduplicate,
@@ -38,6 +40,7 @@ MODULES = (
     revert_fix,
     rerun_restore,
     link_buttons,
+    unhandled,  # last: the catch-all listeners, after every real one
 )
 
 

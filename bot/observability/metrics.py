@@ -118,6 +118,14 @@ EVENTS = Counter(
     namespace=NAMESPACE,
     registry=REGISTRY,
 )
+UNHANDLED = Counter(
+    "unhandled_requests",
+    "Signed Slack requests no listener handles (a button of an older card, an event not used), "
+    "answered 200 anyway, by kind.",
+    ["kind"],
+    namespace=NAMESPACE,
+    registry=REGISTRY,
+)
 QUEUE_DEPTH_NAME = f"{NAMESPACE}_queue_depth"
 
 
