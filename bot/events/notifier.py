@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
+from bot.blocks.mrkdwn import literal
 from bot.config import AccountConfig, BotConfig
 from bot.errors import BackupDoctorError, StaleAction, StateUnavailable
 from bot.events.backup_event import BackupEvent
@@ -194,7 +195,7 @@ class FailureNotifier:
             jobs=[event.job_id],
             failed_at=event.time or None,
         )
-        text = f"{account.name}: {blocks.summary_text(diagnosis)}"
+        text = f"{literal(account.name, 100)}: {blocks.summary_text(diagnosis)}"
         ts = self._replies.new_message(channel, blocks=card, text=text, event_id=event.event_id)
         self._store.set_thread(request.id, channel, ts)
         self._ledger.open_burst(
@@ -227,7 +228,7 @@ class FailureNotifier:
             reply = blocks.burst_job_reply(
                 diagnosis.job, event.job_id, event.region, event.time or None
             )
-            text = f"{event.job_type} job {event.job_id} failed the same way"
+            text = f"{event.job_type} job {literal(event.job_id, 128)} failed the same way"
             found = self._replies.in_thread(
                 burst.channel, burst.ts, blocks=reply, text=text, event_id=event.event_id
             )
@@ -263,7 +264,8 @@ class FailureNotifier:
             account_label=self._label(account.id),
             jobs=jobs,
         )
-        text = f"{account.name}: {len(jobs)} jobs failed: {blocks.summary_text(request.diagnosis)}"
+        name = literal(account.name, 100)
+        text = f"{name}: {len(jobs)} jobs failed: {blocks.summary_text(request.diagnosis)}"
         try:
             self._replies.update(burst.channel, burst.ts, blocks=card, text=text)
         except SlackApiError as exc:
@@ -285,7 +287,8 @@ class FailureNotifier:
         card = blocks.unreadable_failure_card(
             event.job_type, event.job_id, account.label, event.region, error
         )
-        text = f"{account.name}: AWS Backup {event.job_type} job {event.job_id} failed"
+        name, job = literal(account.name, 100), literal(event.job_id, 128)
+        text = f"{name}: AWS Backup {event.job_type} job {job} failed"
         ts = self._replies.new_message(channel, blocks=card, text=text, event_id=event.event_id)
         logger.warning(
             "event %s: job %s failed but could not be read: %s", event.event_id, event.job_id, error
