@@ -39,9 +39,18 @@ def policy_sha256(policy: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(policy).encode()).hexdigest()
 
 
+def plan_sha256(plan: FixPlan) -> str:
+    """A fingerprint of exactly what a plan will do: target, documents, re-run parameters.
+
+    The simulator's verdicts are evidence shown beside the plan, not part of what it does.
+    """
+    content = plan.model_dump(mode="json", exclude={"simulation_before", "simulation_after"})
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
 def plan_fields(plan: FixPlan) -> dict[str, str]:
     """What a plan will change, for the event that records the fix request."""
-    fields = {"summary": plan.summary}
+    fields = {"summary": plan.summary, "plan_sha256": plan_sha256(plan)}
     if plan.role_arn:
         fields |= {
             "role_arn": plan.role_arn,

@@ -80,6 +80,12 @@ class FixRefused(BackupDoctorError):
     code = "FIX_REFUSED"
 
 
+class PlanDrifted(BackupDoctorError):
+    """The resource changed since its fix was planned and approved: nothing may be applied."""
+
+    code = "PLAN_DRIFTED"
+
+
 class StateUnavailable(BackupDoctorError):
     """Redis is down or unreachable: nothing was changed."""
 

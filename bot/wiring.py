@@ -257,6 +257,7 @@ def build_worker(settings: Settings, config: BotConfig, redis_url: str) -> Worke
         rq_redis=connect(redis_url, settings, for_queue=True),
         prefix=settings.redis_prefix,
         lease_seconds=settings.fix_lease_seconds,
+        sessions=shared.read.sessions,
     )
 
 

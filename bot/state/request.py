@@ -51,6 +51,8 @@ class Request(BaseModel):
     fix: str | None = None
     plan: FixPlan | None = None
     policy_sha256: str | None = None  # of the plan's policy document: ties approval to content
+    #: ``audit.plan_sha256`` of the plan as approved: the worker applies only a plan that matches
+    approved_plan_sha256: str | None = None
     fix_requested_by: str | None = None
     requested_at: datetime | None = None  # when the fix was requested: approval timeout base
     approver: str | None = None  # who approved or denied

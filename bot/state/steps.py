@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.audit import plan_sha256
 from bot.errors import StaleAction
 from bot.models import FixPlan
 from bot.state.request import Request
@@ -31,9 +32,17 @@ def request_fix(
 
 
 def approve(store: RequestStore, check: ApprovalCheck, request_id: str, approver: str) -> Request:
-    """FIX_REQUESTED -> APPROVED by an allowed approver; the first valid click wins."""
-    check(store.get(request_id), approver)
-    return store.transition(request_id, ["FIX_REQUESTED"], "APPROVED", approver)
+    """FIX_REQUESTED -> APPROVED by an allowed approver; the first valid click wins.
+
+    The approval pins the plan the card showed (its ``plan_sha256``), in the request and its
+    audit event: the worker applies nothing else.
+    """
+    request = store.get(request_id)
+    check(request, approver)
+    fields = {"approved_plan_sha256": plan_sha256(request.plan)} if request.plan else {}
+    return store.transition(
+        request_id, ["FIX_REQUESTED"], "APPROVED", approver, fields, audit_details=fields
+    )
 
 
 def deny(store: RequestStore, check: ApprovalCheck, request_id: str, approver: str) -> Request:

@@ -20,13 +20,17 @@ from rq.exceptions import DuplicateJobError, ShutDownImminentException
 
 from bot import blocks
 from bot.approvals import ApprovalPolicy
+from bot.audit import plan_sha256
 from bot.aws.backup import RestoreStatus
-from bot.aws.sessions import fix_session
+from bot.aws.iam import inline_policies
+from bot.aws.sessions import ReadSessions, fix_session
 from bot.blocks.progress import progress_line
 from bot.config import BotConfig
 from bot.conversation import Conversation
-from bot.errors import BackupDoctorError
+from bot.errors import BackupDoctorError, PlanDrifted
 from bot.fixes import FixOutcome, FixRun, apply_fix, fix_for, follow_restore
+from bot.fixes.drift import inline_policy_drift
+from bot.fixes.policies import parse_role_arn
 from bot.observability.metrics import FIXES
 from bot.replies import Origin, Replies
 from bot.state import Request, RequestStore
@@ -61,6 +65,8 @@ class WorkerContext:
     prefix: str
     #: a running fix renews its lease this often / 3; a lapsed lease means its worker died
     lease_seconds: int = 30
+    #: the read roles' sessions: the worker re-reads a role before changing it (drift)
+    sessions: ReadSessions | None = None
 
     def request_keys(self) -> list[bytes]:
         """Every stored request's key (requests expire, so this stays small)."""
@@ -121,10 +127,23 @@ def run_fix(request_id: str) -> str:
         ctx.policy.check(request, request.approver or "")
     except BackupDoctorError as exc:
         return _fail(ctx, request, f"The approval is no longer valid: {exc.user_message}", False)
+    if request.approved_plan_sha256 and plan_sha256(request.plan) != request.approved_plan_sha256:
+        logger.error("request %s: its stored plan is not the approved one", request_id)
+        return _fail(
+            ctx,
+            request,
+            "The stored plan is not the one that was approved, so nothing was changed. "
+            "Ask for the fix again from a fresh diagnosis.",
+            False,
+        )
     with hold_lease(ctx.rq_redis, ctx.prefix, request_id, ctx.lease_seconds):
         request = ctx.store.transition(request_id, ["QUEUED"], "RUNNING", "worker")
         try:
             outcome = _apply(ctx, request)
+        except PlanDrifted as exc:
+            _fail(ctx, request, exc.user_message, False)
+            _plan_again(ctx, request)
+            return "FAILED"
         except BackupDoctorError as exc:
             if exc.transient:
                 return _attempt_again(ctx, request, exc)
@@ -185,6 +204,11 @@ def _apply(ctx: WorkerContext, request: Request) -> _Applied:
         )
         logger.info("fix %s resumes following restore %s", request.id, job_id)
     else:
+        drift = _drift(ctx, request, account)
+        if drift is not None:
+            raise PlanDrifted(
+                drift, "Ask for the fix again: its plan is made on what is there now."
+            )
         _progress(ctx, request, fix_for(request.plan.fix).first_stage)
         outcome = apply_fix(request.plan, run)
         if outcome.restore_job_id is None:
@@ -201,6 +225,17 @@ def _apply(ctx: WorkerContext, request: Request) -> _Applied:
         _follow_more(backup, other, deadline, account) for other in outcome.more_restore_job_ids
     )
     return _Applied(outcome, status, more)
+
+
+def _drift(ctx: WorkerContext, request: Request, account: Any) -> str | None:
+    """What changed on the plan's role since it was planned (read with the read role)."""
+    plan = request.plan
+    assert plan is not None
+    if plan.inline_policies_after is None or not plan.role_arn or ctx.sessions is None:
+        return None
+    _, role_name = parse_role_arn(plan.role_arn)
+    iam = ctx.sessions.client(account.id, "iam", plan.region)
+    return inline_policy_drift(plan, inline_policies(iam, role_name, account=account))
 
 
 def _log_progress(status: RestoreStatus) -> None:
@@ -296,6 +331,21 @@ def _post(ctx: WorkerContext, request: Request, card: list[Any], fallback: str) 
     except Exception:
         # the fix itself must not fail because Slack is down: the audit trail has the outcome
         logger.exception("could not post to Slack for request %s", request.id)
+
+
+def _plan_again(ctx: WorkerContext, request: Request) -> None:
+    """Offer the diagnosis again in the thread: a new request whose fix is planned afresh."""
+    origin = Origin(
+        user_id=request.fix_requested_by or request.requester,
+        channel_id=request.channel_id,
+        thread_ts=request.thread_ts,
+    )
+    try:
+        ctx.conversation.post_diagnosis(request.diagnosis, origin)
+    except ShutDownImminentException:
+        raise
+    except Exception:
+        logger.exception("could not offer request %s's diagnosis again", request.id)
 
 
 def _diagnose_again(ctx: WorkerContext, request: Request, status_message: str) -> None:

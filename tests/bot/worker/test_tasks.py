@@ -492,3 +492,39 @@ def test_a_job_left_under_the_old_task_name_is_run_again_under_the_new_one(
     assert queued_ids(queue) == [job_id_for(queued)]
     job = RqJob.fetch(job_id_for(queued), connection=queue.connection, serializer=queue.serializer)
     assert job.func_name == "bot.worker.tasks.run_fix"
+
+
+def test_a_stored_plan_that_is_not_the_approved_one_is_applied_nowhere(
+    ctx: WorkerContext,
+    store: RequestStore,
+    queue: Queue,
+    sessions: list[str],
+    redis_client: redis.Redis,
+    slack: SlackStandin,
+) -> None:
+    queued = enqueue_fix(store, queue, approved(store), APPROVER)
+    assert queued.approved_plan_sha256
+    assert queued.plan is not None
+    wider = queued.plan.model_copy(update={"policy": {"Version": "2012-10-17", "Statement": []}})
+    redis_client.hset(store.key(queued.id), "plan", wider.model_dump_json())  # changed after
+
+    outcome = run_fix(queued.id)
+
+    assert outcome == "FAILED"
+    assert "not the one that was approved" in (store.get(queued.id).result or "")
+    assert sessions == []  # the fix role was never assumed
+    (post,) = thread_posts(slack)
+    assert not any(a.startswith("retry_fix") for a in action_ids(post))
+
+
+def test_the_approval_event_carries_the_plan_hash(store: RequestStore) -> None:
+    from bot.audit import plan_sha256
+
+    request = approved(store)
+    assert request.plan is not None
+    [event] = [e for e in store.audit_events(request.id) if e["to"] == "APPROVED"]
+    assert (
+        event["approved_plan_sha256"] == plan_sha256(request.plan) == request.approved_plan_sha256
+    )
+    [asked] = [e for e in store.audit_events(request.id) if e["to"] == "FIX_REQUESTED"]
+    assert asked["plan_sha256"] == request.approved_plan_sha256
