@@ -73,57 +73,61 @@ def test_a_failover_loses_no_request_and_repeats_no_aws_write(
     waiting_slack, waiting_approval = _approval_of(bot, waiting)
     slack, running_approval = _approval_of(bot, running)
     aws.standin.admin.set_restore_timing(pending_seconds=2, running_seconds=8)
-    before = aws.standin.admin.calls()
-    slack.click(APPROVER, running_approval, running_approval.button(slack_ids.ACTION_APPROVE))
-    running_id = _request_id(running_approval)
-    eventually(lambda: bot.store.get(running_id).restore_job_id, 30, "B's re-run to start")
-    master = sentinels.master.client()
-    assert master.wait(1, 5000) >= 1  # the replica has every write so far (replication is async)
+    try:
+        before = aws.standin.admin.calls()
+        slack.click(APPROVER, running_approval, running_approval.button(slack_ids.ACTION_APPROVE))
+        running_id = _request_id(running_approval)
+        eventually(lambda: bot.store.get(running_id).restore_job_id, 30, "B's re-run to start")
+        master = sentinels.master.client()
+        assert (
+            master.wait(1, 5000) >= 1
+        )  # the replica has every write so far (replication is async)
 
-    killed = time.monotonic()
-    sentinels.master.process.kill()
-    statuses: list[tuple[float, int]] = []
-    while time.monotonic() - killed < 60:
-        status = _readyz(bot)
-        statuses.append((time.monotonic() - killed, status))
-        if status == 200 and any(s != 200 for _, s in statuses):
-            break
-        time.sleep(0.05)
-    unready = [t for t, s in statuses if s != 200]
-    assert unready, "the web never said it was unready"
-    recovered = statuses[-1]
-    assert recovered[1] == 200, statuses[-5:]
-    print(
-        f"failover: /readyz unready from {unready[0]:.2f} s to {recovered[0]:.2f} s after the kill"
-    )
+        killed = time.monotonic()
+        sentinels.master.process.kill()
+        statuses: list[tuple[float, int]] = []
+        while time.monotonic() - killed < 60:
+            status = _readyz(bot)
+            statuses.append((time.monotonic() - killed, status))
+            if status == 200 and any(s != 200 for _, s in statuses):
+                break
+            time.sleep(0.05)
+        unready = [t for t, s in statuses if s != 200]
+        assert unready, "the web never said it was unready"
+        recovered = statuses[-1]
+        assert recovered[1] == 200, statuses[-5:]
+        gap = f"{unready[0]:.2f} s to {recovered[0]:.2f} s"
+        print(f"failover: /readyz unready from {gap} after the kill")
 
-    # B, in the worker during the failover, finishes; A, waiting for approval, is still there
-    outcome = eventually(
-        lambda: [p for p in slack.thread_posts() if "Fix succeeded" in p.text + p.mrkdwn()],
-        90,
-        "B's outcome",
-    )
-    assert outcome[0].thread_ts == running_approval.thread_ts
-    waiting_id = _request_id(waiting_approval)
-    assert bot.store.get(waiting_id).state == "FIX_REQUESTED"
-    waiting_slack.click(
-        APPROVER, waiting_approval, waiting_approval.button(slack_ids.ACTION_APPROVE)
-    )
-    eventually(lambda: bot.store.get(waiting_id).state == "SUCCEEDED", 90, "A to succeed")
-    assert bot.store.get(running_id).state == "SUCCEEDED"
+        # B, in the worker during the failover, finishes; A, waiting for approval, is still there
+        outcome = eventually(
+            lambda: [p for p in slack.thread_posts() if "Fix succeeded" in p.text + p.mrkdwn()],
+            90,
+            "B's outcome",
+        )
+        assert outcome[0].thread_ts == running_approval.thread_ts
+        waiting_id = _request_id(waiting_approval)
+        assert bot.store.get(waiting_id).state == "FIX_REQUESTED"
+        waiting_slack.click(
+            APPROVER, waiting_approval, waiting_approval.button(slack_ids.ACTION_APPROVE)
+        )
+        eventually(lambda: bot.store.get(waiting_id).state == "SUCCEEDED", 90, "A to succeed")
+        assert bot.store.get(running_id).state == "SUCCEEDED"
 
-    after = aws.standin.admin.calls()
-    writes = {
-        op: after.get(op, 0) - before.get(op, 0)
-        for op in ("iam:PutRolePolicy", "backup:StartRestoreJob")
-    }
-    assert writes == {"iam:PutRolePolicy": 2, "backup:StartRestoreJob": 2}  # one each, A and B
-    for failure, request_id in ((waiting, waiting_id), (running, running_id)):
-        assert policy_name_for(request_id) in world.inline_policies(aws.iam)
-        reruns = [
-            j
-            for j in aws.standin.admin.restore_jobs()
-            if j["RecoveryPointArn"] == failure.recovery_point_arn
-            and j["RestoreJobId"] != failure.job_id
-        ]
-        assert [j["Status"] for j in reruns] == ["COMPLETED"]
+        after = aws.standin.admin.calls()
+        writes = {
+            op: after.get(op, 0) - before.get(op, 0)
+            for op in ("iam:PutRolePolicy", "backup:StartRestoreJob")
+        }
+        assert writes == {"iam:PutRolePolicy": 2, "backup:StartRestoreJob": 2}  # one each, A and B
+        for failure, request_id in ((waiting, waiting_id), (running, running_id)):
+            assert policy_name_for(request_id) in world.inline_policies(aws.iam)
+            reruns = [
+                j
+                for j in aws.standin.admin.restore_jobs()
+                if j["RecoveryPointArn"] == failure.recovery_point_arn
+                and j["RestoreJobId"] != failure.job_id
+            ]
+            assert [j["Status"] for j in reruns] == ["COMPLETED"]
+    finally:  # the stand-in serves the whole session: give later tests its default
+        aws.standin.admin.set_restore_timing(pending_seconds=0.5, running_seconds=1.0)

@@ -40,3 +40,10 @@ def test_a_policy_added_changed_or_removed_since_is_drift_named() -> None:
 def test_a_plan_that_changes_no_policy_never_drifts() -> None:
     plan = grant_plan(REQUEST_ID).model_copy(update={"inline_policies_after": None})
     assert inline_policy_drift(plan, {"anything": OTHER}) is None
+
+
+def test_another_request_s_policy_added_meanwhile_is_not_drift() -> None:
+    plan = grant_plan(REQUEST_ID)
+    other_grant = {**plan.current_inline_policies, "backup-doctor-passrole-fedcba987654": OTHER}
+    assert inline_policy_drift(plan, other_grant) is None
+    assert inline_policy_drift(plan, {**plan.policies_after(), **other_grant}) is None
