@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
@@ -106,11 +107,18 @@ class FailureNotifier:
         try:
             handled = self._post(event, account, account.notify_channel, receive_count, claim.state)
         except (RetryLater, StateUnavailable, SlackApiError) as exc:
+            # raised before anything reached Slack (what follows a post never raises): the
+            # next delivery starts anew
             self._give_back(event.event_id)
             if isinstance(exc, RetryLater):
                 raise
             raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
-        self._ledger.done(event.event_id, handled.outcome, handled.channel, handled.ts)
+        try:
+            self._ledger.done(event.event_id, handled.outcome, handled.channel, handled.ts)
+        except StateUnavailable as exc:
+            # the card is out; the claim stays "posting", so the next delivery finds the card
+            # by its metadata once the lease is over instead of posting it again
+            raise RetryLater("the card is posted, but Redis could not record it") from exc
         return handled
 
     def _posted_before(
@@ -197,10 +205,11 @@ class FailureNotifier:
         )
         text = f"{literal(account.name, 100)}: {blocks.summary_text(diagnosis)}"
         ts = self._replies.new_message(channel, blocks=card, text=text, event_id=event.event_id)
-        self._store.set_thread(request.id, channel, ts)
-        self._ledger.open_burst(
-            account.id, cause, Burst(request.id, channel, ts, [event.job_id]), window
-        )
+        with _after_the_post(event.event_id):
+            self._store.set_thread(request.id, channel, ts)
+            self._ledger.open_burst(
+                account.id, cause, Burst(request.id, channel, ts, [event.job_id]), window
+            )
         logger.info(
             "event %s: posted the card of %s job %s in %s (request %s)",
             event.event_id,
@@ -233,14 +242,17 @@ class FailureNotifier:
                 burst.channel, burst.ts, blocks=reply, text=text, event_id=event.event_id
             )
         window = self._config.events.burst_window_seconds
-        self._ledger.join_burst(account.id, cause, event.job_id, window)
-        try:  # a fix asked for on the card re-runs this job too
-            self._store.add_burst_job(burst.request_id, event.job_id)
-        except StaleAction:
-            logger.info(
-                "burst card %s: its request expired; job %s only listed", burst.ts, event.job_id
-            )
-        self._refresh_burst_card(account, cause, burst)
+        with _after_the_post(event.event_id):
+            self._ledger.join_burst(account.id, cause, event.job_id, window)
+            try:  # a fix asked for on the card re-runs this job too
+                self._store.add_burst_job(burst.request_id, event.job_id)
+            except StaleAction:
+                logger.info(
+                    "burst card %s: its request expired; job %s only listed",
+                    burst.ts,
+                    event.job_id,
+                )
+            self._refresh_burst_card(account, cause, burst)
         logger.info(
             "event %s: %s job %s joined the card %s in %s",
             event.event_id,
@@ -294,3 +306,17 @@ class FailureNotifier:
             "event %s: job %s failed but could not be read: %s", event.event_id, event.job_id, error
         )
         return Handled("unreadable", channel, ts)
+
+
+@contextmanager
+def _after_the_post(event_id: str) -> Iterator[None]:
+    """What follows a card's post must not undo it: a Redis error there is logged, not raised
+    (raising would give the claim back, and the next delivery would post a second card)."""
+    try:
+        yield
+    except StateUnavailable:
+        logger.warning(
+            "event %s: the card is posted, but Redis could not record where (buttons may answer "
+            "that the request is gone until it is asked again)",
+            event_id,
+        )

@@ -9,6 +9,7 @@ import socket
 import pytest
 
 from bot import slack_ids
+from bot.errors import StateUnavailable
 from bot.events.consumer import EventConsumer
 from bot.wiring import build_events
 from tests.bot.events.conftest import (
@@ -252,3 +253,44 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_redis_failing_after_the_post_never_undoes_it(
+    events: EventsUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Redis error right after Slack took the card (injected at that moment) is logged; the
+    event is not given back, so no second card follows."""
+    job = seed_failed_restore(events)
+    events.send(failure(job, "ev-1"))
+
+    def unavailable(*_args: object) -> None:
+        raise StateUnavailable("Redis is unreachable.")
+
+    monkeypatch.setattr(events.notifier._store, "set_thread", unavailable)
+
+    assert events.drain() == ["posted"]
+    assert len(events.slack.posted_in(NOTIFY, top_level=True)) == 1
+    assert events.left() == 0
+
+
+def test_a_card_whose_record_failed_is_found_again_not_posted_twice(
+    events: EventsUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = seed_failed_restore(events)
+    events.send(failure(job, "ev-1"))
+    ledger = events.notifier._ledger
+    real_done = ledger.done
+
+    def unavailable(*_args: object) -> None:
+        raise StateUnavailable("Redis is unreachable.")
+
+    monkeypatch.setattr(ledger, "done", unavailable)
+    assert events.drain(rounds=1) == ["retry"]  # the card is out, its record is not
+    assert len(events.slack.posted_in(NOTIFY, top_level=True)) == 1
+    monkeypatch.setattr(ledger, "done", real_done)
+    for key in events.redis.scan_iter(match=f"{events.prefix}:burst:*"):
+        events.redis.delete(key)  # its burst window closed since
+    events.redis.set(f"{events.prefix}:event:ev-1", "posting|1.000")  # and the lease is over
+
+    assert events.drain() == ["duplicate"]
+    assert len(events.slack.posted_in(NOTIFY, top_level=True)) == 1
