@@ -76,3 +76,17 @@ def test_the_request_state_and_the_audit_do_not_depend_on_fix_logic() -> None:
         if name == "bot.fixes" or name.startswith("bot.fixes.")
     }
     assert not offending
+
+
+def test_the_fix_table_lists_every_fix_with_its_tier() -> None:
+    from bot.fixes import fix_for, fix_ids
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    rows = {
+        cells[1].strip("` "): cells[2].strip("` ")
+        for line in text.splitlines()
+        if line.strip().startswith("| `")
+        and (cells := line.strip().split("|"))
+        and cells[1].strip("` ") in fix_ids()
+    }
+    assert rows == {fix_id: fix_for(fix_id).tier for fix_id in fix_ids()}
