@@ -49,14 +49,9 @@ PASSWORD = "Hunter2-s3cret"  # what must never show in a message or a log line
 def settings(**values: Any) -> Settings:
     """Settings with no Redis value from the environment or a .env file."""
     unset = dict.fromkeys(
-        [
-            "redis_ca_file",
-            "redis_client_cert_file",
-            "redis_client_key_file",
-            "redis_username",
-            "redis_password",
-            "redis_sentinel_password",
-        ]
+        name
+        for name in Settings.model_fields
+        if name.startswith("redis_") and name != "redis_prefix"
     )
     return Settings(_env_file=None, **{**unset, **values})  # type: ignore[call-arg]
 

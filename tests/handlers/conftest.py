@@ -46,16 +46,18 @@ DECODED = passrole_denial(
     conditions={"aws:Region": "us-east-1"},
 )
 
-CONFIG = f"""
-accounts:
-  - id: "{ACCOUNT}"
+#: the test account's entry in the accounts file (other test configs add to it)
+PROD_ACCOUNT = f"""  - id: "{ACCOUNT}"
     name: prod
     regions: [us-east-1, eu-west-1]
     read_role_arn: arn:aws:iam::{ACCOUNT}:role/BackupDoctorRead
     fix_role_arn: arn:aws:iam::{ACCOUNT}:role/BackupDoctorFix
     external_id: test-external-id
     approvers: [{APPROVER}]
-channels:
+"""
+CONFIG = f"""
+accounts:
+{PROD_ACCOUNT}channels:
   {CHANNEL}: {{ default_account: "{ACCOUNT}", reply: thread }}
   CEPHEMERAL: {{ default_account: "{ACCOUNT}", reply: ephemeral }}
 """

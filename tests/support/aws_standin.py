@@ -39,7 +39,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from tests.support.aws_standin_admin import StandinAdminClient
 from tests.support.aws_standin_app import StandinApp
-from tests.support.moto_server import free_port, wait_until_up
+from tests.support.moto_server import free_port, terminate, wait_until_up
 
 ENDPOINT_VARIABLES = (
     "AWS_ENDPOINT_URL_STS",
@@ -132,12 +132,7 @@ class StandinProcess:
 
     def stop(self) -> None:
         """Terminate the process (kill it if it does not exit within 5 s)."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process)
         if self.log is not None:
             self.log.close()
 

@@ -18,6 +18,18 @@ import requests
 from moto.server import ThreadedMotoServer
 
 
+def terminate(process: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
+    """Stop a server process: SIGTERM, then SIGKILL if it has not exited within ``timeout``."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nothing listens on right now."""
     with socket.socket() as probe:
@@ -76,12 +88,7 @@ class MotoProcess:
 
     def stop(self) -> None:
         """Terminate the process (kill it if it does not exit within 5 s)."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process)
         if self.log is not None:
             self.log.close()
 

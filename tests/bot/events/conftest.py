@@ -20,7 +20,7 @@ from bot.state import RequestStore
 from bot.wiring import build_events
 from tests.handlers.conftest import (  # noqa: F401  (fixtures)
     ACCOUNT,
-    APPROVER,
+    PROD_ACCOUNT,
     RECOVERY_POINT,
     RESTORE_ROLE,
     STATUS,
@@ -39,14 +39,7 @@ NOTIFY = "C0BACKUPS"
 QUIET_ACCOUNT = "444455556666"  # configured, no notify_channel
 EVENTS_CONFIG = f"""
 accounts:
-  - id: "{ACCOUNT}"
-    name: prod
-    regions: [us-east-1, eu-west-1]
-    read_role_arn: arn:aws:iam::{ACCOUNT}:role/BackupDoctorRead
-    fix_role_arn: arn:aws:iam::{ACCOUNT}:role/BackupDoctorFix
-    external_id: test-external-id
-    approvers: [{APPROVER}]
-    notify_channel: {NOTIFY}
+{PROD_ACCOUNT}    notify_channel: {NOTIFY}
   - id: "{QUIET_ACCOUNT}"
     name: quiet
     regions: [us-east-1]
