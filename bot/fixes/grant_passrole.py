@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from bot.aws.iam import inline_policies, inline_policy, put_inline_policy
+from bot.aws.iam import inline_policies
 from bot.errors import FixRefused
 from bot.fixes.fix import Fix, FixOutcome, FixRun, PlanInputs
+from bot.fixes.inline_grant import put_and_rerun
 from bot.fixes.policies import check_passrole_policy, parse_role_arn, simulate_grant
-from bot.fixes.restore import restore_params, start_restore
+from bot.fixes.restore import restore_params
 from bot.models import Diagnosis, FixPlan
 
 ID = "GRANT_PASSROLE"
 #: every inline policy the bot adds starts with this; a revert deletes nothing else
 POLICY_PREFIX: Final = "backup-doctor-passrole-"
-#: seconds to let a new IAM policy propagate before the restore that needs it starts
-IAM_SETTLE_SECONDS: Final = 10.0
 
 
 def policy_name_for(request_id: str) -> str:
@@ -66,24 +65,7 @@ def plan(inputs: PlanInputs) -> FixPlan:
 def apply(plan: FixPlan, run: FixRun) -> FixOutcome:
     """Put the inline policy (unless already in place), then start the re-run idempotently."""
     role_name, policy = _checked(plan, run.request_id)
-    iam = run.session.client("iam")
-    name = policy_name_for(run.request_id)
-    put = inline_policy(iam, role_name, name, account=run.account) != policy
-    if put:
-        put_inline_policy(iam, role_name, name, policy, account=run.account)
-    summary = f"Added {name} to {role_name}" if put else "Already granted"
-    if plan.restore_params is None:
-        return FixOutcome(fix=plan.fix, summary=f"{summary}.", policy_put=put)
-    if put:
-        run.sleep(IAM_SETTLE_SECONDS)
-    job_id, token = start_restore(plan, run)
-    return FixOutcome(
-        fix=plan.fix,
-        summary=f"{summary}; restore job {job_id} started.",
-        policy_put=put,
-        restore_job_id=job_id,
-        idempotency_token=token,
-    )
+    return put_and_rerun(plan, run, role_name, policy_name_for(run.request_id), policy)
 
 
 def _checked(plan: FixPlan, request_id: str) -> tuple[str, dict[str, Any]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.arns import account_of, parse_arn
 from bot.diagnosis.actions import service_of_action
 from bot.diagnosis.context import Hit, RemedyParams, RuleContext
@@ -11,6 +13,8 @@ from bot.diagnosis.rules.details import base_details, grantee_role
 #: a Backup copy job's status when the source data uses an AWS managed key
 NOT_ACCESSIBLE_PHRASE = "given key id is not accessible"
 AWS_MANAGED_ALIAS_PREFIX = "alias/aws/"
+#: what kms:ViaService holds: a service's endpoint in a Region (``ec2.us-east-1.amazonaws.com``)
+_SERVICE_ENDPOINT = re.compile(r"[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com(\.cn)?")
 
 
 def is_aws_managed_alias(resource: str | None) -> bool:
@@ -37,6 +41,20 @@ def _managed_key_hit(ctx: RuleContext) -> list[Hit]:
     return []
 
 
+def key_use_conditions(ctx: RuleContext) -> dict[str, dict[str, str]] | None:
+    """Narrow a key grant as AWS documents it: to the AWS service that used the key for the
+    caller (``kms:ViaService``, from the request's own context) and, for ``kms:CreateGrant``, to
+    grants for AWS resources (``kms:GrantIsForAWSResource``)."""
+    context = ctx.denial.context if ctx.denial else {}
+    conditions: dict[str, dict[str, str]] = {}
+    via = next((v for k, vs in context.items() if k.lower() == "kms:viaservice" for v in vs), None)
+    if via and _SERVICE_ENDPOINT.fullmatch(via):
+        conditions["StringEquals"] = {"kms:ViaService": via}
+    if (ctx.action or "").lower() == "kms:creategrant":
+        conditions["Bool"] = {"kms:GrantIsForAWSResource": "true"}
+    return conditions or None
+
+
 def check(ctx: RuleContext) -> list[Hit]:
     """KMS_KEY_ACCESS_DENIED (key policy and identity policy), and the AWS managed key case."""
     if service_of_action(ctx.action) != "kms":
@@ -51,7 +69,8 @@ def check(ctx: RuleContext) -> list[Hit]:
     }
     remedies = {
         "GRANT_KMS_KEY_USE": RemedyParams(
-            attach_to=role, policy=least_privilege_policy(ctx.action, ctx.resource)
+            attach_to=role,
+            policy=least_privilege_policy(ctx.action, ctx.resource, key_use_conditions(ctx)),
         )
     }
     skip = frozenset() if ctx.allow_can_help else frozenset({"GRANT_KMS_KEY_USE"})

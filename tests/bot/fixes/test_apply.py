@@ -18,7 +18,7 @@ from bot.fixes import (
     plan_fix,
     plan_revert,
 )
-from bot.fixes.grant_passrole import IAM_SETTLE_SECONDS
+from bot.fixes.inline_grant import IAM_SETTLE_SECONDS
 from bot.models import FixPlan
 from tests.bot.fixes.conftest import EXISTING_POLICY, StubbedSession, fix_run
 from tests.bot.fixes.factories import (
