@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from bot.errors import FixRefused
-from bot.fixes import grant_passrole, restore_without_iam_role, revert_grant
+from bot.fixes import grant_kms_key_use, grant_passrole, restore_without_iam_role, revert_grant
 from bot.fixes.fix import Fix, FixOutcome, FixRun, PlanInputs
 from bot.fixes.restore import more_restore_params, start_more_restores
 from bot.models import Diagnosis, FixPlan
@@ -20,7 +20,13 @@ if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
 
 _FIXES: dict[str, Fix] = {
-    fix.id: fix for fix in (restore_without_iam_role.FIX, grant_passrole.FIX, revert_grant.FIX)
+    fix.id: fix
+    for fix in (
+        restore_without_iam_role.FIX,
+        grant_passrole.FIX,
+        grant_kms_key_use.FIX,
+        revert_grant.FIX,
+    )
 }
 
 

@@ -1,15 +1,18 @@
-"""REVERT_GRANT: remove exactly the inline policy a finished grant added, nothing else."""
+"""REVERT_GRANT: remove exactly the inline policy a finished grant (iam:PassRole or key use)
+added, nothing else."""
 
 from __future__ import annotations
 
 from bot.aws.iam import delete_inline_policy, inline_policies
 from bot.errors import FixRefused
+from bot.fixes import grant_kms_key_use, grant_passrole
 from bot.fixes.fix import Fix, FixOutcome, FixRun, PlanInputs
-from bot.fixes.grant_passrole import POLICY_PREFIX
 from bot.fixes.policies import parse_role_arn
 from bot.models import FixPlan
 
 ID = "REVERT_GRANT"
+#: the names of the inline policies the bot's grants add: a revert deletes nothing else
+GRANT_PREFIXES = (grant_passrole.POLICY_PREFIX, grant_kms_key_use.POLICY_PREFIX)
 
 
 def plan(inputs: PlanInputs) -> FixPlan:
@@ -52,7 +55,7 @@ _YOURSELF = "Remove other policies yourself."
 def _target(plan: FixPlan) -> tuple[str, str]:
     """(role name, policy name), refusing any policy the bot did not name itself."""
     name = plan.policy_name or ""
-    if not name.startswith(POLICY_PREFIX) or not plan.role_arn:
+    if not name.startswith(GRANT_PREFIXES) or not plan.role_arn:
         raise FixRefused("Only a policy the bot added can be reverted.", _YOURSELF)
     account_id, role_name = parse_role_arn(plan.role_arn)
     if account_id != plan.account_id:

@@ -136,6 +136,7 @@ def test_every_catalogue_fix_has_a_risk_tier() -> None:
     assert tiers == {
         "RESTORE_WITHOUT_IAM_ROLE": "RESTORE_RERUN",
         "GRANT_PASSROLE": "IAM_CHANGE",
+        "GRANT_KMS_KEY_USE": "IAM_CHANGE",
         "REVERT_GRANT": "IAM_CHANGE",
     }
 

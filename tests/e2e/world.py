@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 
+from tests.support import decoded_messages
 from tests.support.aws_standin_admin import StandinAdminClient
 from tests.support.aws_standin_backup import BACKUP_NOT_AUTHORIZED, INSTANCE_PROFILE_KEY
 from tests.support.aws_standin_sts import passrole_denial
@@ -134,6 +135,44 @@ def seed_passrole_failure(iam: Any, standin: StandinAdminClient) -> PassRoleFail
         },
     )
     return PassRoleFailure(job_id, blob, message, role, created["Arn"], profile, recovery_point)
+
+
+@dataclass(frozen=True)
+class KeyFailure:
+    """A FAILED EC2 restore whose restore role may not decrypt with the volumes' KMS key."""
+
+    job_id: str
+    key_arn: str
+    recovery_point_arn: str
+
+
+def seed_kms_failure(iam: Any, standin: StandinAdminClient) -> KeyFailure:
+    """The denial's blob (kms:Decrypt through EC2, for want of an Allow) and the failed restore."""
+    suffix = uuid.uuid4().hex[:10]
+    key_arn = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{uuid.uuid4()}"
+    restore_role = iam.get_role(RoleName=RESTORE_ROLE)["Role"]
+    decoded = decoded_messages.implicit_denial(
+        "kms:Decrypt",
+        key_arn,
+        account=ACCOUNT,
+        restore_role=RESTORE_ROLE_ARN,
+        role_id=restore_role["RoleId"],
+        conditions={"kms:ViaService": f"ec2.{REGION}.amazonaws.com", "aws:Region": REGION},
+    )
+    blob = "AQoDYXdzE" + secrets.token_urlsafe(900)
+    standin.register_blob(blob, decoded, account=ACCOUNT)
+    recovery_point = f"arn:aws:ec2:{REGION}::image/ami-{suffix}0000000"
+    job_id = standin.seed_restore_job(
+        recovery_point,
+        status="FAILED",
+        status_message=f"{BACKUP_NOT_AUTHORIZED} Encoded authorization failure message: {blob}",
+        account=ACCOUNT,
+        region=REGION,
+        iam_role_arn=RESTORE_ROLE_ARN,
+        resource_type="EC2",
+        metadata={"InstanceType": "t3.micro", "SubnetId": "subnet-0e2e0000000000001"},
+    )
+    return KeyFailure(job_id, key_arn, recovery_point)
 
 
 def seed_same_failure(standin: StandinAdminClient, failure: PassRoleFailure) -> str:
