@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from bot.aws.iam import inline_policies
 from bot.errors import FixRefused
 from bot.fixes.fix import Fix, FixOutcome, FixRun, PlanInputs
-from bot.fixes.inline_grant import put_and_rerun
-from bot.fixes.policies import parse_role_arn, simulate_grant, statements
-from bot.fixes.restore import restore_params
+from bot.fixes.inline_grant import plan_grant, put_and_rerun
+from bot.fixes.policies import parse_role_arn, statements
 from bot.models import FixPlan
 
 ID = "GRANT_KMS_KEY_USE"
@@ -78,44 +76,8 @@ def check_key_use_policy(policy: dict[str, Any] | None) -> dict[str, Any]:
 
 def plan(inputs: PlanInputs) -> FixPlan:
     """The key grant (policy, role, current policies, simulation) and the restore re-run."""
-    remedy, diagnosis = inputs.remedy, inputs.diagnosis
-    if remedy is None or not remedy.attach_to:
-        raise FixRefused("The remedy names no role to grant to.", "Run the diagnosis again.")
-    account_id, role_name = parse_role_arn(remedy.attach_to)
-    policy = check_key_use_policy(remedy.policy)
-    job = diagnosis.job
-    if job is not None and job.account_id != account_id:
-        raise FixRefused(
-            f"The role {remedy.attach_to} is not in the job's account {job.account_id}.",
-            "Run the diagnosis again.",
-        )
-    rerun_job = job if job is not None and job.job_type == "restore" else None
-    params = restore_params(rerun_job, drop_instance_profile=False) if rerun_job else None
-    before, after = (
-        simulate_grant(inputs.iam, remedy.attach_to, policy) if inputs.simulate else (None, None)
-    )
     name = policy_name_for(inputs.request_id)
-    current = inline_policies(inputs.iam, role_name)
-    region = (job.region if job else None) or (
-        diagnosis.denial.region if diagnosis.denial else None
-    )
-    if not region:
-        raise FixRefused("The region is unknown.", "Ask again with region=<region>.")
-    rerun = " and re-run the restore with the same settings" if params else ""
-    return FixPlan(
-        fix=ID,
-        account_id=account_id,
-        region=region,
-        summary=f"Add the inline policy {name} to {role_name}{rerun}.",
-        role_arn=remedy.attach_to,
-        policy_name=name,
-        policy=policy,
-        current_inline_policies=current,
-        inline_policies_after={**current, name: policy},
-        restore_params=params,
-        simulation_before=before,
-        simulation_after=after,
-    )
+    return plan_grant(ID, inputs, lambda policy, _account: check_key_use_policy(policy), name)
 
 
 def apply(plan: FixPlan, run: FixRun) -> FixOutcome:
