@@ -6,12 +6,11 @@ policy and a revert knows exactly what to delete.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
-from bot.errors import FixRefused
 from bot.fixes.fix import Fix, FixOutcome, FixRun, PlanInputs
-from bot.fixes.inline_grant import plan_grant, put_and_rerun
-from bot.fixes.policies import check_passrole_policy, parse_role_arn
+from bot.fixes.inline_grant import apply_grant, plan_grant
+from bot.fixes.policies import check_passrole_policy
 from bot.models import FixPlan
 
 ID = "GRANT_PASSROLE"
@@ -31,18 +30,8 @@ def plan(inputs: PlanInputs) -> FixPlan:
 
 def apply(plan: FixPlan, run: FixRun) -> FixOutcome:
     """Put the inline policy (unless already in place), then start the re-run idempotently."""
-    role_name, policy = _checked(plan, run.request_id)
-    return put_and_rerun(plan, run, role_name, policy_name_for(run.request_id), policy)
-
-
-def _checked(plan: FixPlan, request_id: str) -> tuple[str, dict[str, Any]]:
-    """Re-vet the stored plan just before writing: right fix, right name, narrow policy."""
-    if plan.fix != ID or plan.policy_name != policy_name_for(request_id):
-        raise FixRefused("This plan is not this request's grant.", "Request the fix again.")
-    account_id, role_name = parse_role_arn(plan.role_arn or "")
-    if account_id != plan.account_id:
-        raise FixRefused("The plan's role is in another account.", "Request the fix again.")
-    return role_name, check_passrole_policy(plan.policy, account_id)
+    name = policy_name_for(run.request_id)
+    return apply_grant(plan, run, ID, name, check_passrole_policy)
 
 
 FIX = Fix(

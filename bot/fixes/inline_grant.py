@@ -69,7 +69,18 @@ def grant_region(diagnosis: Diagnosis) -> str:
     return region
 
 
-def put_and_rerun(
+def apply_grant(plan: FixPlan, run: FixRun, fix_id: str, name: str, vet: Vet) -> FixOutcome:
+    """Re-vet the stored plan just before writing (right fix, right name, the role in the plan's
+    account, a policy ``vet`` accepts), then put it and start the re-run."""
+    if plan.fix != fix_id or plan.policy_name != name:
+        raise FixRefused("This plan is not this request's grant.", "Request the fix again.")
+    account_id, role_name = parse_role_arn(plan.role_arn or "")
+    if account_id != plan.account_id:
+        raise FixRefused("The plan's role is in another account.", "Request the fix again.")
+    return _put_and_rerun(plan, run, role_name, name, vet(plan.policy, account_id))
+
+
+def _put_and_rerun(
     plan: FixPlan, run: FixRun, role_name: str, name: str, policy: dict[str, Any]
 ) -> FixOutcome:
     """Put ``policy`` as ``name`` on the role unless it is there already, then start the re-run."""

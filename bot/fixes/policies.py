@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from bot import arns
@@ -38,6 +39,32 @@ def check_passrole_policy(policy: dict[str, Any] | None, account_id: str) -> dic
     The bot writes exactly one kind of IAM change; anything wider is refused here, at planning
     and again just before the write.
     """
+
+    def problems(statement: dict[str, Any]) -> list[str]:
+        found = []
+        actions = as_list(statement.get("Action"))
+        if statement.get("Effect") != "Allow" or actions != ["iam:PassRole"]:
+            found.append("a statement is not 'Allow iam:PassRole'")
+        for resource in as_list(statement.get("Resource")) or ["(none)"]:
+            role = arns.parse_role_arn(resource)
+            if role is None or role.account != account_id or "*" in resource:
+                found.append(f"{resource} is not a role of account {account_id}")
+        return found
+
+    return vet_policy(
+        policy,
+        problems,
+        "Only a narrow iam:PassRole grant can be applied; make other changes yourself.",
+    )
+
+
+def vet_policy(
+    policy: dict[str, Any] | None,
+    statement_problems: Callable[[dict[str, Any]], list[str]],
+    only: str,
+) -> dict[str, Any]:
+    """``policy`` if every statement is a plain object with no problem; else ``FixRefused``
+    naming every problem, with ``only`` (what the bot does write) as the next step."""
     found = statements(policy or {})
     problems = [] if found else ["it has no statements"]
     for statement in found:
@@ -46,18 +73,9 @@ def check_passrole_policy(policy: dict[str, Any] | None, account_id: str) -> dic
             continue
         if set(statement) - {"Sid", "Effect", "Action", "Resource", "Condition"}:
             problems.append("a statement uses more than Sid, Effect, Action, Resource, Condition")
-        actions = _as_list(statement.get("Action"))
-        if statement.get("Effect") != "Allow" or actions != ["iam:PassRole"]:
-            problems.append("a statement is not 'Allow iam:PassRole'")
-        for resource in _as_list(statement.get("Resource")) or ["(none)"]:
-            role = arns.parse_role_arn(resource)
-            if role is None or role.account != account_id or "*" in resource:
-                problems.append(f"{resource} is not a role of account {account_id}")
+        problems += statement_problems(statement)
     if problems or policy is None:
-        raise FixRefused(
-            f"The bot will not apply this policy: {'; '.join(problems)}.",
-            "Only a narrow iam:PassRole grant can be applied; make other changes yourself.",
-        )
+        raise FixRefused(f"The bot will not apply this policy: {'; '.join(problems)}.", only)
     return policy
 
 
@@ -68,8 +86,8 @@ def simulate_grant(
 
     Advisory: when the read role may not simulate (or AWS fails) the decision is ``None``.
     """
-    actions = sorted({a for s in statements(policy) for a in _as_list(s.get("Action"))})
-    resources = sorted({r for s in statements(policy) for r in _as_list(s.get("Resource"))})
+    actions = sorted({a for s in statements(policy) for a in as_list(s.get("Action"))})
+    resources = sorted({r for s in statements(policy) for r in as_list(s.get("Resource"))})
     context = _context(policy)
     before = _decision(iam_client, role_arn, actions, resources, context, None)
     after = _decision(iam_client, role_arn, actions, resources, context, policy)
@@ -96,11 +114,12 @@ def _context(policy: dict[str, Any]) -> dict[str, iam.ContextValue]:
     for statement in statements(policy):
         for operator, pairs in (statement.get("Condition") or {}).items():
             if operator in EXACT_OPERATORS:
-                entries |= {key: _as_list(values)[0] for key, values in pairs.items() if values}
+                entries |= {key: as_list(values)[0] for key, values in pairs.items() if values}
     return dict(sorted(entries.items()))
 
 
-def _as_list(value: Any) -> list[str]:
+def as_list(value: Any) -> list[str]:
+    """A policy element (one value or a list) as a list of strings."""
     if value is None:
         return []
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
