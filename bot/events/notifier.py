@@ -157,7 +157,8 @@ class FailureNotifier:
                 event.job_arn, channel, account.id, event.region
             )
         except BackupDoctorError as exc:
-            if exc.transient or (exc.code == "JOB_NOT_FOUND" and count < self._max(account)):
+            retry_unfound = count < self._config.events.max_attempts
+            if exc.transient or (exc.code == "JOB_NOT_FOUND" and retry_unfound):
                 raise RetryLater(f"{exc.code}: {exc.user_message}") from exc
             return self._unreadable(event, account, channel, exc, claim)
         cause = cause_of(diagnosis)
@@ -170,9 +171,6 @@ class FailureNotifier:
             if burst is not None:  # this very job's card (a second event for one job)
                 return Handled("duplicate", burst.channel, burst.ts)
             return self._new_card(event, account, diagnosis, cause, channel, claim)
-
-    def _max(self, account: AccountConfig) -> int:
-        return self._config.events.max_attempts
 
     def _new_card(
         self,
