@@ -251,7 +251,10 @@ class FixPlan(_Frozen):
     """Exactly what an approved fix will do; shown to approvers before anything changes."""
 
     fix: str  # the fix catalogue entry (bot.fixes.catalogue) that carries it out
-    account_id: str
+    account_id: str  # the request's account: where the denied job ran and is re-run
+    #: the account whose resource the fix changes when it is not ``account_id`` (a key policy or
+    #: a vault access policy in another account); its fix role makes that change
+    resource_account_id: str | None = None
     region: str
     summary: str  # one plain sentence: what will happen
     role_arn: str | None = None  # the role an inline policy is put on / removed from

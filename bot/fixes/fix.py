@@ -23,9 +23,10 @@ from bot.models import Diagnosis, FixPlan, Job, Remedy
 if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
 
-#: how a fix is approved: a restore re-run with no IAM change, or an IAM change (whose card shows
-#: the exact policy and its diff first); both need one approver who did not ask for it
-RiskTier = Literal["RESTORE_RERUN", "IAM_CHANGE"]
+#: how a fix is approved (``bot.approvals``): a restore re-run with no IAM change; an identity
+#: policy change (whose card shows the exact policy and its diff first); a resource policy change
+#: (key policy, vault access policy) or any change in another account than the request's
+RiskTier = Literal["RESTORE_RERUN", "IAM_CHANGE", "RESOURCE_POLICY"]
 #: the progress line the worker posts before it applies a fix (``bot.blocks.progress``)
 FirstStage = Literal["applying_policy", "starting_restore"]
 
