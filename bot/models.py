@@ -266,6 +266,11 @@ class FixPlan(_Frozen):
     restore_params: dict[str, Any] | None = None  # StartRestoreJob parameters for a re-run
     #: the re-runs of the other jobs that failed the same way (a burst), started after the first
     more_restore_params: list[dict[str, Any]] = Field(default_factory=list)
+    #: a resource policy change (key policy, vault access policy): the resource, and its policy
+    #: as the exact JSON text read at plan time (None: it had none) and as it will be put
+    resource_arn: str | None = None
+    resource_policy_before: str | None = None
+    resource_policy_after: str | None = None
     simulation_before: str | None = None  # SimulatePrincipalPolicy decision before the change
     simulation_after: str | None = None  # ... with the proposed policy added
 
